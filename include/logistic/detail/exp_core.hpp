@@ -1,0 +1,187 @@
+// Internal: the shared exponential core, e^-z for z >= 0, returned unrounded as
+//
+//     e^-z = E * (1 + Q),   E = 2^(scale - k) * T_hi[j] exactly,   |Q| < 0.023,
+//
+// so that callers can carry the rounding error of e^-z into their own
+// compensated steps (sigmoid, log-sigmoid, softplus, SiLU, BCE all start here).
+//
+// Method. n = round(z * N / ln2), n = N*k + j; r = z - n * ln2/N (Cody-Waite,
+// two constants) lies in [-ln2/(2N), ln2/(2N)]; then
+//     e^-z = 2^-k * 2^(-j/N) * e^-r,   2^(-j/N) = T_hi[j] * (1 + tau[j]),
+//     e^-r = 1 + q(r),   q(r) = -r + r^2 * P(r),
+// and Q = q + tau[j] (the product q * tau, below 2^-29, is dropped).
+//
+// Constants. The tables and reduction constants are printed by
+// tools/gen_exp_tables.py (200-bit arithmetic, rounded to nearest); the
+// polynomials are fpminimax fits by tools/fit_exp_poly.sollya of e^-r - 1 + r
+// on the monomials r^2..r^d over |r| <= 1.001 * ln2/(2N), with these absolute
+// errors (= relative error of 1 + q):
+//     float,  N = 16, d = 3:  2^-29.2
+//     float,  N = 8,  d = 4:  2^-31.5
+//     double, N = 8,  d = 7:  2^-58.3
+// The reduction error is below 2^-30 (float) and 2^-59 (double) in r, so Q is
+// within about 2^-28 (float) and 2^-57 (double) of the exact e^-z / E - 1.
+//
+// N is what one register permutation can read: 16 floats on AVX-512, else 8.
+//
+// Range. E must stay a normal number: 2^(scale - k) >= 2^-125 (float) or
+// 2^-1021 (double), i.e. z <= (126 + scale) * ln2 (float) / (1022 + scale) * ln2
+// (double). Callers clamp z and choose scale accordingly.
+#ifndef LOGISTIC_DETAIL_EXP_CORE_HPP
+#define LOGISTIC_DETAIL_EXP_CORE_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+#include "simd.hpp"
+
+namespace logistic {
+inline namespace LOGISTIC_ARCH_NAMESPACE {
+namespace detail {
+
+template <class T, std::size_t N>
+struct exp_constants;
+
+template <>
+struct exp_constants<float, 16> {
+  static constexpr float n_over_ln2 = 0x1.715476p+4f;
+  static constexpr float shifter = 0x1.8p23f;  // adding it rounds to an integer
+  // ln2/N in two parts: full-width when a fused multiply-add makes n*hi exact,
+  // else with hi cut to 12 bits so that n*hi is exact for n < 2^12.
+  static constexpr float ln2_hi_fused = 0x1.62e43p-5f, ln2_lo_fused = -0x1.05c61p-33f;
+  static constexpr float ln2_hi_split = 0x1.62ep-5f, ln2_lo_split = 0x1.0bfbe8p-19f;
+  static constexpr std::size_t degree = 3;
+  static constexpr float poly[degree - 1] = {0x1.00022p-1f, -0x1.555764p-3f};  // c2, c3
+  alignas(64) static constexpr std::int32_t entries[16] = {
+      0x3F800000, 0x3F7D257D, 0x3F7AC0C7, 0x3F78CCDF, 0x3F7744FD, 0x3F76248C,
+      0x3F75672A, 0x3F7508A4, 0x3F7504F3, 0x3F75583F, 0x3F75FED7, 0x3F76F532,
+      0x3F7837F0, 0x3F79C3D3, 0x3F7B95C2, 0x3F7DAAC3};
+  alignas(64) static constexpr float tau[16] = {
+      0x0.0p+0f,          0x1.61428ep-28f,  -0x1.a5217cp-28f, -0x1.6961b4p-28f,
+      -0x1.f9c304p-27f,   0x1.a3b5e4p-28f,  0x1.67a1cap-28f,  -0x1.05cb44p-25f,
+      0x1.26055cp-26f,    -0x1.00d8acp-27f, -0x1.0a355p-25f,  0x1.370be4p-25f,
+      0x1.125002p-25f,    0x1.964904p-25f,  -0x1.9c0c22p-27f, 0x1.8d96d4p-25f};
+};
+
+template <>
+struct exp_constants<float, 8> {
+  static constexpr float n_over_ln2 = 0x1.715476p+3f;
+  static constexpr float shifter = 0x1.8p23f;
+  static constexpr float ln2_hi_fused = 0x1.62e43p-4f, ln2_lo_fused = -0x1.05c61p-32f;
+  static constexpr float ln2_hi_split = 0x1.62ep-4f, ln2_lo_split = 0x1.0bfbe8p-18f;
+  static constexpr std::size_t degree = 4;
+  static constexpr float poly[degree - 1] = {0x1.00000ep-1f, -0x1.555c7ap-3f, 0x1.5343p-5f};
+  alignas(32) static constexpr std::int32_t entries[8] = {
+      0x3F800000, 0x3F7AC0C7, 0x3F7744FD, 0x3F75672A,
+      0x3F7504F3, 0x3F75FED7, 0x3F7837F0, 0x3F7B95C2};
+  alignas(32) static constexpr float tau[8] = {
+      0x0.0p+0f,         -0x1.a5217cp-28f, -0x1.f9c304p-27f, 0x1.67a1cap-28f,
+      0x1.26055cp-26f,   -0x1.0a355p-25f,  0x1.125002p-25f,  -0x1.9c0c22p-27f};
+};
+
+template <>
+struct exp_constants<double, 8> {
+  static constexpr double n_over_ln2 = 0x1.71547652b82fep+3;
+  static constexpr double shifter = 0x1.8p52;
+  static constexpr double ln2_hi_fused = 0x1.62e42fefa39efp-4, ln2_lo_fused = 0x1.abc9e3b39803fp-59;
+  static constexpr double ln2_hi_split = 0x1.62e42fefa4000p-4, ln2_lo_split = -0x1.8432a1b0e2634p-46;
+  static constexpr std::size_t degree = 7;
+  static constexpr double poly[degree - 1] = {
+      0x1.000000000011p-1,  -0x1.5555555555662p-3, 0x1.55555547ec8b1p-5,
+      -0x1.11111107c5f2dp-7, 0x1.6c1cc402539a9p-10, -0x1.a0207b8cae3ddp-13};
+  alignas(64) static constexpr std::int64_t entries[8] = {
+      0x3FF0000000000000, 0x3FEF5818DCFBA487, 0x3FEEE89F995AD3AD, 0x3FEEACE5422AA0DB,
+      0x3FEEA09E667F3BCD, 0x3FEEBFDAD5362A27, 0x3FEF06FE0A31B715, 0x3FEF72B83C7D517B};
+  alignas(64) static constexpr double tau[8] = {
+      0x0.0p+0,              0x1.4a385a63d07a7p-56,  0x1.c1a7792cb3387p-55,
+      0x1.db72fc1f0eab4p-55, -0x1.3b3efbf5e2228p-54, 0x1.690cebb7aafb0p-56,
+      0x1.34d754db0abb6p-55, -0x1.01b15eaa59348p-55};
+};
+
+template <class T, class A>
+struct exp_parts {
+  batch<T, A> E;  // 2^(scale - k) * T_hi[j], exact
+  batch<T, A> Q;  // e^-z = E * (1 + Q)
+};
+
+// P(r) = c2 + c3 r + ... by Horner.
+template <class T, class A, std::size_t M>
+LOGISTIC_INLINE batch<T, A> horner(batch<T, A> r, const T (&c)[M]) noexcept {
+  batch<T, A> p(c[M - 1]);
+  for (std::size_t i = M - 1; i-- > 0;) {
+    p = mul_add(p, r, batch<T, A>(c[i]));
+  }
+  return p;
+}
+
+// Shared first half: r (reduced argument) and the integer bits of n.
+template <class T, class A>
+struct exp_reduction {
+  batch<T, A> r;
+  int_batch<T, A> n_bits;  // bits of n + shifter: n sits in the low bits
+};
+
+template <class T, class A>
+LOGISTIC_INLINE exp_reduction<T, A> exp_reduce(batch<T, A> z) noexcept {
+  using C = exp_constants<T, table_size<T, A>::value>;
+  const batch<T, A> shifter(C::shifter);
+  const batch<T, A> n_shifted = mul_add(z, batch<T, A>(C::n_over_ln2), shifter);
+  const batch<T, A> n = n_shifted - shifter;
+  batch<T, A> r;
+  if constexpr (has_fused_fma<A>::value) {
+    r = neg_mul_add(n, batch<T, A>(C::ln2_hi_fused), z);  // exact
+    r = neg_mul_add(n, batch<T, A>(C::ln2_lo_fused), r);
+  } else {
+    r = z - n * batch<T, A>(C::ln2_hi_split);  // n * hi exact, then Sterbenz
+    r = r - n * batch<T, A>(C::ln2_lo_split);
+  }
+  return {r, to_bits(n_shifted)};
+}
+
+// 2^(scale - k) * T_hi[j] from the bits of n + shifter: the table entries carry
+// bits(T_hi[j]) + (j << shift), so subtracting (bits << shift) removes j and
+// subtracts k from the exponent; the shifter's own bits shift out entirely.
+template <int Scale, class T, class A>
+LOGISTIC_INLINE batch<T, A> exp_scale(int_batch<T, A> n_bits) noexcept {
+  using C = exp_constants<T, table_size<T, A>::value>;
+  using I = typename bits_of<T>::type;
+  constexpr int table_bits = table_size<T, A>::value == 16 ? 4 : 3;
+  constexpr int shift = bits_of<T>::mantissa - table_bits;
+  const int_batch<T, A> entry = lookup<I, T, A>(C::entries, n_bits);
+  int_batch<T, A> e_bits = entry - shift_left<shift, T, A>(n_bits);
+  if constexpr (Scale != 0) {
+    e_bits = e_bits + int_batch<T, A>(static_cast<I>(I(Scale) << bits_of<T>::mantissa));
+  }
+  return from_bits<T, A>(e_bits);
+}
+
+// e^-r - 1 on the reduced argument.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> expm1_neg_reduced(batch<T, A> r) noexcept {
+  using C = exp_constants<T, table_size<T, A>::value>;
+  return mul_sub(r * r, horner<T, A>(r, C::poly), r);
+}
+
+// e^-z = E * (1 + Q) with E scaled by 2^Scale; z >= 0 or NaN.
+template <int Scale, class T, class A>
+LOGISTIC_INLINE exp_parts<T, A> exp_neg(batch<T, A> z) noexcept {
+  using C = exp_constants<T, table_size<T, A>::value>;
+  const exp_reduction<T, A> red = exp_reduce(z);
+  const batch<T, A> q = expm1_neg_reduced(red.r);
+  const batch<T, A> tau = lookup<T, T, A>(C::tau, red.n_bits);
+  return {exp_scale<Scale, T, A>(red.n_bits), q + tau};
+}
+
+// e^-z = E * (1 + q) without the table's low part: for the fast tier, where
+// the dropped 2^-25 relative error is within budget.
+template <class T, class A>
+LOGISTIC_INLINE exp_parts<T, A> exp_neg_fast(batch<T, A> z) noexcept {
+  const exp_reduction<T, A> red = exp_reduce(z);
+  return {exp_scale<0, T, A>(red.n_bits), expm1_neg_reduced(red.r)};
+}
+
+}  // namespace detail
+}  // namespace LOGISTIC_ARCH_NAMESPACE
+}  // namespace logistic
+
+#endif

@@ -1,0 +1,352 @@
+// Internal: the few SIMD operations the kernels need beyond xsimd's common API,
+// spelled once for xsimd 8.1 and for xsimd 11+ and reaching the right
+// instruction on each architecture.
+#ifndef LOGISTIC_DETAIL_SIMD_HPP
+#define LOGISTIC_DETAIL_SIMD_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include <xsimd/xsimd.hpp>
+
+#include "config.hpp"
+
+#if defined(__SSE2__) || defined(__AVX__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+namespace logistic {
+inline namespace LOGISTIC_ARCH_NAMESPACE {
+namespace detail {
+
+// The integer type with the width of T, for bit manipulation of its encoding.
+template <class T>
+struct bits_of;
+template <>
+struct bits_of<float> {
+  using type = std::int32_t;
+  static constexpr int mantissa = 23;
+};
+template <>
+struct bits_of<double> {
+  using type = std::int64_t;
+  static constexpr int mantissa = 52;
+};
+
+template <class T, class A>
+using int_batch = xsimd::batch<typename bits_of<T>::type, A>;
+
+template <class T, class A>
+LOGISTIC_INLINE int_batch<T, A> to_bits(xsimd::batch<T, A> x) noexcept {
+#if XSIMD_VERSION_MAJOR >= 11
+  return xsimd::bitwise_cast<typename bits_of<T>::type>(x);
+#else
+  return xsimd::bitwise_cast<int_batch<T, A>>(x);
+#endif
+}
+
+template <class T, class A>
+LOGISTIC_INLINE xsimd::batch<T, A> from_bits(int_batch<T, A> i) noexcept {
+#if XSIMD_VERSION_MAJOR >= 11
+  return xsimd::bitwise_cast<T>(i);
+#else
+  return xsimd::bitwise_cast<xsimd::batch<T, A>>(i);
+#endif
+}
+
+// i << Shift on each lane.
+template <int Shift, class T, class A>
+LOGISTIC_INLINE int_batch<T, A> shift_left(int_batch<T, A> i) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (std::is_base_of<xsimd::avx512f, A>::value) {
+    // Zero-masked with a full mask, the same instruction: the unmasked
+    // intrinsic trips GCC 12's -Wuninitialized (GCC bug 105593).
+    if constexpr (sizeof(T) == 4) return _mm512_maskz_slli_epi32(0xFFFF, i, Shift);
+    else return _mm512_maskz_slli_epi64(0xFF, i, Shift);
+  }
+#endif
+  return i << Shift;
+}
+
+// ---------------------------------------------------------------------------
+// Fused multiply-add. xsimd 8.1's fma on AVX-512 batches is x*y + z with two
+// roundings, and the compensated steps of the faithful kernels are only exact
+// with one, so AVX-512 calls the instruction itself. Other architectures with
+// a fused instruction get it through xsimd; the rest report has_fused_fma =
+// false and the kernels switch to exact products by splitting (Dekker).
+// ---------------------------------------------------------------------------
+struct fma_none {};
+struct fma_xsimd {};
+struct fma_avx512 {};
+
+template <class A>
+using fma_kind = typename std::conditional<
+#if defined(__AVX512F__)
+    std::is_base_of<xsimd::avx512f, A>::value, fma_avx512,
+#else
+    false, fma_avx512,
+#endif
+    typename std::conditional<
+#if defined(__FMA__)
+        std::is_base_of<xsimd::fma3<xsimd::avx2>, A>::value ||
+            std::is_base_of<xsimd::fma3<xsimd::avx>, A>::value ||
+            std::is_base_of<xsimd::fma3<xsimd::sse4_2>, A>::value ||
+#endif
+#if defined(__aarch64__)
+            std::is_base_of<xsimd::neon64, A>::value ||
+#endif
+            false,
+        fma_xsimd, fma_none>::type>::type;
+
+template <class A>
+struct has_fused_fma : std::integral_constant<bool, !std::is_same<fma_kind<A>, fma_none>::value> {
+};
+
+template <class T, class A>
+using batch = xsimd::batch<T, A>;
+
+// x*y + z, x*y - z and z - x*y for each kind of architecture.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> fma_impl(batch<T, A> x, batch<T, A> y, batch<T, A> z, fma_none) noexcept {
+  return x * y + z;
+}
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> fms_impl(batch<T, A> x, batch<T, A> y, batch<T, A> z, fma_none) noexcept {
+  return x * y - z;
+}
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> fnma_impl(batch<T, A> x, batch<T, A> y, batch<T, A> z, fma_none) noexcept {
+  return z - x * y;
+}
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> fma_impl(batch<T, A> x, batch<T, A> y, batch<T, A> z, fma_xsimd) noexcept {
+  return xsimd::fma(x, y, z);
+}
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> fms_impl(batch<T, A> x, batch<T, A> y, batch<T, A> z, fma_xsimd) noexcept {
+  return xsimd::fms(x, y, z);
+}
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> fnma_impl(batch<T, A> x, batch<T, A> y, batch<T, A> z, fma_xsimd) noexcept {
+  return xsimd::fnma(x, y, z);
+}
+#if defined(__AVX512F__)
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> fma_impl(batch<T, A> x, batch<T, A> y, batch<T, A> z, fma_avx512) noexcept {
+  if constexpr (std::is_same<T, float>::value) {
+    return _mm512_fmadd_ps(x, y, z);
+  } else {
+    return _mm512_fmadd_pd(x, y, z);
+  }
+}
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> fms_impl(batch<T, A> x, batch<T, A> y, batch<T, A> z, fma_avx512) noexcept {
+  if constexpr (std::is_same<T, float>::value) {
+    return _mm512_fmsub_ps(x, y, z);
+  } else {
+    return _mm512_fmsub_pd(x, y, z);
+  }
+}
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> fnma_impl(batch<T, A> x, batch<T, A> y, batch<T, A> z, fma_avx512) noexcept {
+  if constexpr (std::is_same<T, float>::value) {
+    return _mm512_fnmadd_ps(x, y, z);
+  } else {
+    return _mm512_fnmadd_pd(x, y, z);
+  }
+}
+#endif
+
+// x*y + z, rounded once where the architecture has a fused instruction.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> mul_add(batch<T, A> x, batch<T, A> y, batch<T, A> z) noexcept {
+  return fma_impl(x, y, z, fma_kind<A>{});
+}
+// x*y - z, with the same rounding as mul_add.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> mul_sub(batch<T, A> x, batch<T, A> y, batch<T, A> z) noexcept {
+  return fms_impl(x, y, z, fma_kind<A>{});
+}
+// z - x*y, with the same rounding as mul_add.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> neg_mul_add(batch<T, A> x, batch<T, A> y, batch<T, A> z) noexcept {
+  return fnma_impl(x, y, z, fma_kind<A>{});
+}
+
+// The exact product x*y = hi + lo (barring underflow).
+template <class T, class A>
+struct product {
+  batch<T, A> hi;
+  batch<T, A> lo;
+};
+
+template <class T>
+constexpr T dekker_split_factor() noexcept {
+  return std::is_same<T, float>::value ? T(4097) : T(134217729);  // 2^12+1, 2^27+1
+}
+
+template <class T, class A>
+LOGISTIC_INLINE product<T, A> two_prod(batch<T, A> x, batch<T, A> y) noexcept {
+  const batch<T, A> hi = x * y;
+  if constexpr (has_fused_fma<A>::value) {
+    return {hi, mul_add(x, y, -hi)};
+  }
+  // Veltkamp's split and Dekker's product: exact without a fused instruction
+  // as long as the compiler keeps every operation separately rounded (it can
+  // only contract into instructions that this architecture does not have).
+  const batch<T, A> split(dekker_split_factor<T>());
+  const batch<T, A> cx = split * x, cy = split * y;
+  const batch<T, A> xh = cx - (cx - x), yh = cy - (cy - y);
+  const batch<T, A> xl = x - xh, yl = y - yh;
+  return {hi, ((xh * yh - hi) + xh * yl + xl * yh) + xl * yl};
+}
+
+// c - x*y exactly rounded once, for a result much smaller than x*y (a
+// residual), also where there is no fused instruction.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> residual(batch<T, A> x, batch<T, A> y, batch<T, A> c) noexcept {
+  if constexpr (has_fused_fma<A>::value) {
+    return neg_mul_add(x, y, c);
+  }
+  const product<T, A> p = two_prod(x, y);
+  return (c - p.hi) - p.lo;
+}
+
+// x*y + c with a single final rounding when c is a small correction to x*y.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> mul_add_corrected(batch<T, A> x, batch<T, A> y, batch<T, A> c) noexcept {
+  if constexpr (has_fused_fma<A>::value) {
+    return mul_add(x, y, c);
+  }
+  const product<T, A> p = two_prod(x, y);
+  return p.hi + (p.lo + c);
+}
+
+// a + b where mask is set, a elsewhere: one masked instruction on AVX-512.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> add_where(xsimd::batch_bool<T, A> mask, batch<T, A> a,
+                                      batch<T, A> b) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (std::is_base_of<xsimd::avx512f, A>::value) {
+    if constexpr (std::is_same<T, float>::value) return _mm512_mask_add_ps(a, mask, a, b);
+    else return _mm512_mask_add_pd(a, mask, a, b);
+  }
+#endif
+  return a + xsimd::select(mask, b, batch<T, A>(T(0)));
+}
+
+// ---------------------------------------------------------------------------
+// min(limit, x) that returns x when x is NaN. x86's min instructions return
+// their second operand on NaN; xsimd's min is documented to differ between
+// versions, so it is not used for this.
+// ---------------------------------------------------------------------------
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> clamp_above(batch<T, A> x, T limit) noexcept {
+  const batch<T, A> l(limit);
+#if defined(__AVX512F__)
+  if constexpr (std::is_base_of<xsimd::avx512f, A>::value) {
+    // The zero-masked forms with a full mask are the same instruction; the
+    // unmasked intrinsics trip GCC 12's -Wuninitialized (GCC bug 105593).
+    if constexpr (std::is_same<T, float>::value) return _mm512_maskz_min_ps(0xFFFF, l, x);
+    else return _mm512_maskz_min_pd(0xFF, l, x);
+  }
+#endif
+#if defined(__AVX__)
+  if constexpr (std::is_base_of<xsimd::avx, A>::value) {
+    if constexpr (std::is_same<T, float>::value) return _mm256_min_ps(l, x);
+    else return _mm256_min_pd(l, x);
+  }
+#endif
+#if defined(__SSE2__)
+  if constexpr (std::is_base_of<xsimd::sse2, A>::value) {
+    if constexpr (std::is_same<T, float>::value) return _mm_min_ps(l, x);
+    else return _mm_min_pd(l, x);
+  }
+#endif
+  return xsimd::select(x > l, l, x);
+}
+
+// ---------------------------------------------------------------------------
+// Table lookup: out[i] = table[index[i] mod N]. A table that fits one register
+// is read by a lane permutation; otherwise through memory.
+// ---------------------------------------------------------------------------
+// Entries per table: what one register holds, so that a lookup is a single
+// permutation where the architecture has one.
+template <class T, class A>
+struct table_size
+    : std::integral_constant<std::size_t, (std::is_same<T, float>::value &&
+                                           xsimd::batch<T, A>::size >= 16)
+                                              ? 16
+                                              : 8> {};
+
+struct lookup_memory {};
+struct lookup_avx512 {};
+struct lookup_avx2 {};
+
+template <class T, class A>
+using lookup_kind = typename std::conditional<
+#if defined(__AVX512F__)
+    std::is_base_of<xsimd::avx512f, A>::value, lookup_avx512,
+#else
+    false, lookup_avx512,
+#endif
+    typename std::conditional<
+#if defined(__AVX2__)
+        std::is_same<T, float>::value && std::is_base_of<xsimd::avx2, A>::value,
+#else
+        false,
+#endif
+        lookup_avx2, lookup_memory>::type>::type;
+
+template <class V, class T, class A>
+LOGISTIC_INLINE xsimd::batch<V, A> lookup_impl(const V* table, int_batch<T, A> index, lookup_memory) noexcept {
+  using I = typename bits_of<T>::type;
+  constexpr std::size_t lanes = int_batch<T, A>::size;
+  alignas(64) I idx[lanes];
+  alignas(64) V out[lanes];
+  index.store_aligned(idx);
+  for (std::size_t i = 0; i < lanes; ++i) {
+    out[i] = table[static_cast<std::size_t>(idx[i]) & (table_size<T, A>::value - 1)];
+  }
+  return xsimd::batch<V, A>::load_aligned(out);
+}
+#if defined(__AVX512F__)
+template <class V, class T, class A>
+LOGISTIC_INLINE xsimd::batch<V, A> lookup_impl(const V* table, int_batch<T, A> index, lookup_avx512) noexcept {
+  const __m512i idx = index;
+  // Zero-masked forms with a full mask: see clamp_above.
+  if constexpr (std::is_same<V, float>::value) {
+    return _mm512_maskz_permutexvar_ps(0xFFFF, idx, _mm512_loadu_ps(table));
+  } else if constexpr (std::is_same<V, double>::value) {
+    return _mm512_maskz_permutexvar_pd(0xFF, idx, _mm512_loadu_pd(table));
+  } else if constexpr (sizeof(V) == 4) {
+    return _mm512_maskz_permutexvar_epi32(0xFFFF, idx, _mm512_loadu_si512(table));
+  } else {
+    return _mm512_maskz_permutexvar_epi64(0xFF, idx, _mm512_loadu_si512(table));
+  }
+}
+#endif
+#if defined(__AVX2__)
+template <class V, class T, class A>
+LOGISTIC_INLINE xsimd::batch<V, A> lookup_impl(const V* table, int_batch<T, A> index, lookup_avx2) noexcept {
+  const __m256i idx = index;
+  if constexpr (std::is_same<V, float>::value) {
+    return _mm256_permutevar8x32_ps(_mm256_loadu_ps(table), idx);
+  } else {
+    const __m256i tab = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(table));
+    return _mm256_permutevar8x32_epi32(tab, idx);
+  }
+}
+#endif
+
+template <class V, class T, class A>
+LOGISTIC_INLINE xsimd::batch<V, A> lookup(const V* table, int_batch<T, A> index) noexcept {
+  return lookup_impl<V, T, A>(table, index, lookup_kind<T, A>{});
+}
+
+}  // namespace detail
+}  // namespace LOGISTIC_ARCH_NAMESPACE
+}  // namespace logistic
+
+#endif

@@ -1,0 +1,9 @@
+// logistic — numerically stable, SIMD-vectorized kernels for the logistic
+// (sigmoid) family. This umbrella header includes every public header.
+#ifndef LOGISTIC_LOGISTIC_HPP
+#define LOGISTIC_LOGISTIC_HPP
+
+#include "sigmoid.hpp"
+#include "version.hpp"
+
+#endif
