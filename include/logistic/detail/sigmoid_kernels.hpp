@@ -114,7 +114,14 @@ template <class T, class A>
 LOGISTIC_INLINE batch<T, A> sigmoid_fast_main(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
   const exp_parts<T, A> p = exp_neg_fast(z);
-  const B e = mul_add(p.E, p.Q, p.E);
+  // Unfused, E q could be a subnormal product that FTZ would flush while it
+  // still counts in E + E q; E (1 + q) rounds 1 + q instead (2^-25).
+  B e;
+  if constexpr (has_fused_fma<A>::value) {
+    e = mul_add(p.E, p.Q, p.E);
+  } else {
+    e = p.E * (B(T(1)) + p.Q);
+  }
   return xsimd::select(x < B(T(0)), e, B(T(1))) / (B(T(1)) + e);
 }
 
