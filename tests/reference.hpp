@@ -41,8 +41,7 @@ inline double sigmoid_reference(float x) {
 
 // The spacing of T-values around `exact` (a value in higher precision):
 // 2^(e - p + 1) for exact in [2^e, 2^(e+1)), the smallest subnormal below the
-// smallest normal. `below_one` treats exact == 1 as lying just below 1 (true
-// for sigmoid values rounded up to 1 in double), so its spacing is 2^-p.
+// smallest normal.
 template <class T>
 double ulp_of(double exact) {
   const double a = std::fabs(exact);
@@ -72,7 +71,7 @@ double ulp_error(T y, double exact) {
 // Sigmoid values never reach 1 for finite x; a double reference rounded to
 // exactly 1 stands for a value just below it, whose float spacing is 2^-24.
 inline double sigmoid_ulp_error(float y, double exact) {
-  if (exact == 1.0 && y != 1.0f) {
+  if (exact == 1.0 && !std::isnan(y) && y != 1.0f) {
     return std::fabs(static_cast<double>(y) - 1.0) / std::ldexp(1.0, -24);
   }
   return ulp_error<float>(y, exact);
