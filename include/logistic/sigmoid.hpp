@@ -48,10 +48,20 @@ namespace logistic {
 inline namespace LOGISTIC_ARCH_NAMESPACE {
 namespace detail {
 
+// Kernel objects for the array driver (array_driver.hpp): the full kernel,
+// its inline path and the test for lanes that need the out-of-line one.
 struct sigmoid_kernel {
   template <class T, class A>
   LOGISTIC_INLINE xsimd::batch<T, A> operator()(xsimd::batch<T, A> x) const noexcept {
     return sigmoid_faithful(x);
+  }
+  template <class T, class A>
+  LOGISTIC_INLINE xsimd::batch<T, A> common(xsimd::batch<T, A> x) const noexcept {
+    return sigmoid_main(x, xsimd::abs(x));
+  }
+  template <class T, class A>
+  LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(xsimd::batch<T, A> x) const noexcept {
+    return sigmoid_rare(x);
   }
 };
 
@@ -59,6 +69,14 @@ struct sigmoid_fast_kernel {
   template <class T, class A>
   LOGISTIC_INLINE xsimd::batch<T, A> operator()(xsimd::batch<T, A> x) const noexcept {
     return sigmoid_fast(x);
+  }
+  template <class T, class A>
+  LOGISTIC_INLINE xsimd::batch<T, A> common(xsimd::batch<T, A> x) const noexcept {
+    return sigmoid_fast_main(x, xsimd::abs(x));
+  }
+  template <class T, class A>
+  LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(xsimd::batch<T, A> x) const noexcept {
+    return sigmoid_fast_rare(x);
   }
 };
 

@@ -29,18 +29,33 @@ T apply_scalar(const Kernel& kernel, T x) noexcept {
 // out[i] = kernel(in[i]) for i < n. Unaligned loads and stores; in == out is
 // allowed (each element is read before it is written); the tail runs through
 // the same kernel on a zero-padded copy.
+//
+// A kernel is `kernel(x)`, plus `kernel.rare(x)` (the lanes that need its
+// out-of-line path) and `kernel.common(x)` (its inline path, equal to
+// kernel(x) when no lane is rare). Four batches go at once: one test for all
+// of them, then four branch-free kernels that the core can overlap, since each
+// is a long dependency chain.
 template <class Kernel, class T>
 void apply_array(const Kernel& kernel, const T* in, T* out, std::size_t n) noexcept {
   using B = xsimd::batch<T, default_arch>;
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
-  // Two independent batches per iteration keep both FP pipes busy through
-  // the kernels' long dependency chains.
-  for (; i + 2 * W <= n; i += 2 * W) {
+  for (; i + 4 * W <= n; i += 4 * W) {
     const B a = B::load_unaligned(in + i);
     const B b = B::load_unaligned(in + i + W);
-    kernel(a).store_unaligned(out + i);
-    kernel(b).store_unaligned(out + i + W);
+    const B c = B::load_unaligned(in + i + 2 * W);
+    const B d = B::load_unaligned(in + i + 3 * W);
+    if (!xsimd::any(kernel.rare(a) | kernel.rare(b) | kernel.rare(c) | kernel.rare(d))) {
+      kernel.common(a).store_unaligned(out + i);
+      kernel.common(b).store_unaligned(out + i + W);
+      kernel.common(c).store_unaligned(out + i + 2 * W);
+      kernel.common(d).store_unaligned(out + i + 3 * W);
+    } else {
+      kernel(a).store_unaligned(out + i);
+      kernel(b).store_unaligned(out + i + W);
+      kernel(c).store_unaligned(out + i + 2 * W);
+      kernel(d).store_unaligned(out + i + 3 * W);
+    }
   }
   for (; i + W <= n; i += W) {
     kernel(B::load_unaligned(in + i)).store_unaligned(out + i);

@@ -98,14 +98,18 @@ LOGISTIC_NOINLINE batch<T, A> sigmoid_wide(batch<T, A> x, batch<T, A> z) noexcep
   return xsimd::select(x < B(-L::z_main), tail, main);
 }
 
+// Lanes outside the main path's range (NaN is not).
+template <class T, class A>
+LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_rare(batch<T, A> x) noexcept {
+  return xsimd::abs(x) > batch<T, A>(sigmoid_limits<T>::z_main);
+}
+
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> sigmoid_faithful(batch<T, A> x) noexcept {
-  using B = batch<T, A>;
-  const B z = xsimd::abs(x);
-  if (xsimd::any(z > B(sigmoid_limits<T>::z_main))) {
-    return sigmoid_wide(x, z);
+  if (xsimd::any(sigmoid_rare(x))) {
+    return sigmoid_wide(x, xsimd::abs(x));
   }
-  return sigmoid_main(x, z);
+  return sigmoid_main(x, xsimd::abs(x));
 }
 
 // Fast tier: e rounded once, one division; about 3 ULP. Results that would
@@ -134,13 +138,16 @@ LOGISTIC_NOINLINE batch<T, A> sigmoid_fast_wide(batch<T, A> x, batch<T, A> z) no
 }
 
 template <class T, class A>
+LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_fast_rare(batch<T, A> x) noexcept {
+  return xsimd::abs(x) > batch<T, A>(sigmoid_limits<T>::z_normal);
+}
+
+template <class T, class A>
 LOGISTIC_INLINE batch<T, A> sigmoid_fast(batch<T, A> x) noexcept {
-  using B = batch<T, A>;
-  const B z = xsimd::abs(x);
-  if (xsimd::any(z > B(sigmoid_limits<T>::z_normal))) {
-    return sigmoid_fast_wide(x, z);
+  if (xsimd::any(sigmoid_fast_rare(x))) {
+    return sigmoid_fast_wide(x, xsimd::abs(x));
   }
-  return sigmoid_fast_main(x, z);
+  return sigmoid_fast_main(x, xsimd::abs(x));
 }
 
 }  // namespace detail
