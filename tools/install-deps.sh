@@ -52,7 +52,8 @@ fi
 sudo=()
 if (( EUID != 0 )); then
   if ! command -v sudo >/dev/null 2>&1; then
-    echo "install-deps.sh: need root or sudo to install: ${missing_required[*]} ${missing_optional[*]}" >&2
+    echo "install-deps.sh: need root or sudo to install:" \
+      "${missing_required[*]} ${missing_optional[*]}" >&2
     exit 1
   fi
   sudo=(sudo)

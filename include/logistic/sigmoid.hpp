@@ -85,19 +85,26 @@ struct sigmoid_fast_kernel {
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> sigmoid(xsimd::batch<T, A> x) noexcept {
   detail::check_type<T>();
-  return detail::sigmoid_kernel{}(x);
+  if constexpr (detail::is_supported_type<T>::value) return detail::sigmoid_kernel{}(x);
+  else return x;  // unreachable: the static_assert above is the only error
 }
 
 template <class T>
 T sigmoid(T x) noexcept {
   detail::check_type<T>();
-  return detail::apply_scalar(detail::sigmoid_kernel{}, x);
+  if constexpr (detail::is_supported_type<T>::value) {
+    return detail::apply_scalar(detail::sigmoid_kernel{}, x);
+  } else {
+    return x;
+  }
 }
 
 template <class T>
 void sigmoid(const T* in, T* out, std::size_t n) noexcept {
   detail::check_type<T>();
-  detail::apply_array(detail::sigmoid_kernel{}, in, out, n);
+  if constexpr (detail::is_supported_type<T>::value) {
+    detail::apply_array(detail::sigmoid_kernel{}, in, out, n);
+  }
 }
 
 namespace fast {
@@ -105,19 +112,26 @@ namespace fast {
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> sigmoid(xsimd::batch<T, A> x) noexcept {
   detail::check_type<T>();
-  return detail::sigmoid_fast_kernel{}(x);
+  if constexpr (detail::is_supported_type<T>::value) return detail::sigmoid_fast_kernel{}(x);
+  else return x;
 }
 
 template <class T>
 T sigmoid(T x) noexcept {
   detail::check_type<T>();
-  return detail::apply_scalar(detail::sigmoid_fast_kernel{}, x);
+  if constexpr (detail::is_supported_type<T>::value) {
+    return detail::apply_scalar(detail::sigmoid_fast_kernel{}, x);
+  } else {
+    return x;
+  }
 }
 
 template <class T>
 void sigmoid(const T* in, T* out, std::size_t n) noexcept {
   detail::check_type<T>();
-  detail::apply_array(detail::sigmoid_fast_kernel{}, in, out, n);
+  if constexpr (detail::is_supported_type<T>::value) {
+    detail::apply_array(detail::sigmoid_fast_kernel{}, in, out, n);
+  }
 }
 
 }  // namespace fast
