@@ -21,6 +21,7 @@
 
 #include "catch.hpp"
 #include "reference.hpp"
+#include "tiers.hpp"
 
 #if defined(__SSE2__)
 #include <xmmintrin.h>
@@ -33,47 +34,11 @@ using logistic_test::float_from_bits;
 using logistic_test::sigmoid_reference;
 using logistic_test::ulp_error;
 
-using A = xsimd::default_arch;
-template <class T>
-using batch = xsimd::batch<T, A>;
-
-// The two tiers behind one interface, so that every rule is written once.
-struct faithful {
-  static constexpr const char* name = "logistic::sigmoid";
-  template <class T>
-  static T scalar(T x) {
-    return logistic::sigmoid(x);
-  }
-  template <class T>
-  static batch<T> simd(batch<T> x) {
-    return logistic::sigmoid(x);
-  }
-  template <class T>
-  static void array(const T* in, T* out, std::size_t n) {
-    logistic::sigmoid(in, out, n);
-  }
-};
-
-struct fast {
-  static constexpr const char* name = "logistic::fast::sigmoid";
-  template <class T>
-  static T scalar(T x) {
-    return logistic::fast::sigmoid(x);
-  }
-  template <class T>
-  static batch<T> simd(batch<T> x) {
-    return logistic::fast::sigmoid(x);
-  }
-  template <class T>
-  static void array(const T* in, T* out, std::size_t n) {
-    logistic::fast::sigmoid(in, out, n);
-  }
-};
-
-template <class T>
-const char* type_name() {
-  return sizeof(T) == sizeof(float) ? "float" : "double";
-}
+using logistic_test::A;
+using logistic_test::batch;
+using logistic_test::fast;
+using logistic_test::faithful;
+using logistic_test::type_name;
 
 std::string show(float x) {
   char buf[64];
