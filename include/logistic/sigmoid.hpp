@@ -23,7 +23,7 @@
 //     may give results that step down by one ULP (never more);
 //   - the result does not depend on the caller's FTZ/DAZ mode;
 //   - scalar, batch and array forms return bit-identical results in one build;
-//     different instruction sets (SSE2, AVX2+FMA, AVX-512, NEON) may differ in
+//     different instruction sets (SSE2, AVX2+FMA, AVX-512) may differ in
 //     the last bit, each within the bound.
 // Contract, logistic::fast::sigmoid (fast tier):
 //   - at most 4 ULP wherever the exact result is a normal number (float

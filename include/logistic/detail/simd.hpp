@@ -129,6 +129,13 @@ LOGISTIC_INLINE batch<T, A> fms_impl(batch<T, A> x, batch<T, A> y, batch<T, A> z
 }
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> fnma_impl(batch<T, A> x, batch<T, A> y, batch<T, A> z, fma_xsimd) noexcept {
+#if defined(__aarch64__)
+  // xsimd 8.1's fnma on NEON is x*y rounded, then subtracted: not fused.
+  if constexpr (std::is_base_of<xsimd::neon64, A>::value) {
+    if constexpr (std::is_same<T, float>::value) return vfmsq_f32(z, x, y);
+    else return vfmsq_f64(z, x, y);
+  }
+#endif
   return xsimd::fnma(x, y, z);
 }
 #if defined(__AVX512F__)
