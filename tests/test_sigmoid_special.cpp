@@ -21,6 +21,7 @@
 
 #include "catch.hpp"
 #include "reference.hpp"
+#include "failure_log.hpp"
 #include "tiers.hpp"
 
 #if defined(__SSE2__)
@@ -85,20 +86,7 @@ std::vector<float> floats_between(float lo, float hi) {
   return v;
 }
 
-// Counts failures and keeps the first few for the report.
-class failure_log {
- public:
-  // Counts a failure; true for the first few, which the caller then describes.
-  bool record() { return count_++ < max_described; }
-  void describe(const std::string& what) { first_ += what + "\n"; }
-  std::size_t count() const { return count_; }
-  const std::string& first() const { return first_; }
-
- private:
-  static constexpr std::size_t max_described = 8;
-  std::size_t count_ = 0;
-  std::string first_;
-};
+using logistic_test::failure_log;
 
 // sigma(x) of one tier at every level, each result labelled with where it came from.
 template <class T>
