@@ -50,22 +50,6 @@ constexpr std::uint64_t all_inputs = std::uint64_t{1} << 32;
 
 // --- Buffers --------------------------------------------------------------------------
 
-struct free_deleter {
-    void operator()(void* p) const { std::free(p); }
-};
-template <class T>
-using buffer = std::unique_ptr<T[], free_deleter>;
-
-// 64-byte aligned and padded like the benchmark's buffers (XNNPACK may read
-// XNN_EXTRA_BYTES past the end), zero-filled.
-template <class T>
-buffer<T> allocate(std::size_t n) {
-    const std::size_t bytes = (n * sizeof(T) + 64 + 63) / 64 * 64;
-    buffer<T> b(static_cast<T*>(std::aligned_alloc(64, bytes)));
-    if (!b) std::abort();
-    std::memset(b.get(), 0, bytes);
-    return b;
-}
 
 // --- Running a row --------------------------------------------------------------------
 

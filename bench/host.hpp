@@ -1,9 +1,12 @@
-// What the harnesses (main.cpp, accuracy_baselines.cpp) ask of the machine:
-// which of the benchmarked instruction sets it runs, and its CPU's name.
+// What the harnesses (main.cpp, accuracy_baselines.cpp) share: which of the
+// benchmarked instruction sets the machine runs, its CPU's name, and buffers.
 #ifndef LOGISTIC_BENCH_HOST_HPP
 #define LOGISTIC_BENCH_HOST_HPP
 
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -39,6 +42,24 @@ inline std::string cpu_model() {
             return line.substr(line.find(':') + 2);
     }
     return "unknown";
+}
+
+struct free_deleter {
+    void operator()(void* p) const { std::free(p); }
+};
+template <class T>
+using buffer = std::unique_ptr<T[], free_deleter>;
+
+// 64-byte aligned (a cache line, an AVX-512 register), and padded because XNNPACK may
+// read XNN_EXTRA_BYTES (16) past the end. Zero-filled so that no page faults land in
+// the timed loop.
+template <class T>
+buffer<T> allocate(std::size_t n) {
+    const std::size_t bytes = (n * sizeof(T) + 64 + 63) / 64 * 64;
+    buffer<T> b(static_cast<T*>(std::aligned_alloc(64, bytes)));
+    if (!b) std::abort();
+    std::memset(b.get(), 0, bytes);
+    return b;
 }
 
 }  // namespace logistic_bench

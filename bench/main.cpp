@@ -53,23 +53,6 @@ double uniform(std::uint64_t& state, double lo, double hi) {
     return lo + (hi - lo) * static_cast<double>(z >> 11) * 0x1p-53;
 }
 
-struct free_deleter {
-    void operator()(void* p) const { std::free(p); }
-};
-template <class T>
-using buffer = std::unique_ptr<T[], free_deleter>;
-
-// 64-byte aligned (a cache line, an AVX-512 register), and padded because XNNPACK may
-// read XNN_EXTRA_BYTES (16) past the end. Zero-filled so that no page faults land in
-// the timed loop.
-template <class T>
-buffer<T> allocate(std::size_t n) {
-    const std::size_t bytes = (n * sizeof(T) + 64 + 63) / 64 * 64;
-    buffer<T> b(static_cast<T*>(std::aligned_alloc(64, bytes)));
-    if (!b) std::abort();
-    std::memset(b.get(), 0, bytes);
-    return b;
-}
 
 // Logits whose result underflows to the subnormal range, or to zero: float sigmoid(x)
 // is below FLT_MIN from x = -87.3 and rounds to 0 below -103.3; for double, -708.4 and
