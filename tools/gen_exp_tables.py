@@ -75,3 +75,14 @@ table(8, f64, bits64, 52, "double, N = 8")
 reduction(16, f32, 24, 12, "float, N = 16")
 reduction(8, f32, 24, 12, "float, N = 8")
 reduction(8, f64, 53, 14, "double, N = 8")
+
+
+def fast_avx512_table():
+    """The fast tier's float AVX-512 kernel (sigmoid_kernels.hpp): 4 * 2^(j/32)."""
+    print("// fast tier, float AVX-512: t4[j] = 4 * 2^(j/32)")
+    print("  t4: " + ", ".join(hexf(f32(4 * mpf(2) ** (mpf(j) / 32))) for j in range(32)))
+    print(f"//   -1/ln2 = {hexf(f32(-1 / log(2)))}, ln2: hi = {hexf(f32(log(2)))}, "
+          f"lo = {hexf(f32(log(2) - f32(log(2))))}")
+
+
+fast_avx512_table()

@@ -13,6 +13,10 @@
 // terms: Q rho < 2^-29.5, rho^2 < 2^-48. With the core's 2^-28.5 the error
 // before the last rounding stays below 0.1 ULP, so the total is below 0.6 ULP.
 // Without a fused multiply-add, the exact steps use Dekker's product.
+// Float on AVX-512 takes y0 from the 2^-14 estimate rcp14 instead of a
+// division: then |rho| < 2^-14, 1/(1 + e) = y0 (1 + rho + rho^2 + O(2^-42)),
+// and for x < 0 the product term Q rho is kept (u = (1 + Q)(1 + rho) - 1);
+// the same steps stay exact, as rho is only larger, not less precise.
 //
 // FTZ/DAZ independence. In the main path (|x| <= 40 for float, 45 for
 // double) no intermediate is subnormal: E >= 2^-58 (2^-65), and Q, rho and u
@@ -61,18 +65,50 @@ struct sigmoid_limits<double> {
   static constexpr double subnormal_rounder = 0x1p-894;
 };
 
+// 1/d for d in [1, 2]: rounded by a division, or, for float on AVX-512,
+// the 2^-14 estimate rcp14 (a division there costs more than the one
+// operation that absorbs the estimate's larger residual).
+template <class T, class A>
+struct reciprocal_is_estimate
+    : std::integral_constant<bool,
+#if defined(__AVX512F__)
+                             std::is_base_of<xsimd::avx512f, A>::value &&
+                                 std::is_same<T, float>::value
+#else
+                             false
+#endif
+                             > {
+};
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> reciprocal_estimate(batch<T, A> d) noexcept {
+#if defined(__AVX512F__)
+  // Zero-masked with a full mask: see clamp_above.
+  if constexpr (reciprocal_is_estimate<T, A>::value) return _mm512_maskz_rcp14_ps(0xFFFF, d);
+#endif
+  return batch<T, A>(T(1)) / d;
+}
+
 // The faithful sigmoid for |x| = z <= z_main (or NaN).
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> sigmoid_main(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
   const exp_parts<T, A> e = exp_neg<0>(z);
   const B one(T(1));
-  const B y0 = one / (one + mul_add(e.E, e.Q, e.E));
-  const B rho = neg_mul_add(e.E * e.Q, y0, residual(e.E, y0, one - y0));
+  const B EQ = e.E * e.Q;
+  const B e_hi = mul_add(e.E, e.Q, e.E);
+  const B y0 = reciprocal_estimate(one + e_hi);
+  B rho = neg_mul_add(EQ, y0, residual(e.E, y0, one - y0));
+  if constexpr (reciprocal_is_estimate<T, A>::value) {
+    // |rho| < 2^-14: 1/(1 + e) = y0 (1 + rho + rho^2) to 2^-42.
+    rho = mul_add(rho, rho, rho);
+  }
   const auto negative = x < B(T(0));
   const B num = xsimd::select(negative, e.E, one);
-  const B u = add_where(negative, rho, e.Q);
-  return mul_add_corrected(num, y0, (num * y0) * u);
+  // num u, where sigma = num y0 (1 + u): rho for x >= 0; for x < 0,
+  // E ((1 + Q)(1 + rho) - 1) = e rho + E Q (e rho Q is kept: rho may be 2^-14).
+  const B num_u = mul_add_where(negative, rho, e_hi, EQ);
+  return mul_add_corrected(num, y0, y0 * num_u);
 }
 
 // RN(2^-S y) for y = 2^S e >= 0, subnormal results included, no subnormal
@@ -129,6 +165,64 @@ LOGISTIC_INLINE batch<T, A> sigmoid_fast_main(batch<T, A> x, batch<T, A> z) noex
   return xsimd::select(x < B(T(0)), e, B(T(1))) / (B(T(1)) + e);
 }
 
+// Fast tier, float on AVX-512: sigma = 4 / (4 + 4 e^-x) on the signed x, in
+// about 13 instructions and without an out-of-line path. With m = -n/32,
+// r = x + m ln2 and j = (-n) mod 32 (the low bits of m + shifter),
+//     4 e^-x = scalef(T4[j] (1 + q(r)), m) = 2^floor(m) T4[j] (1 + q(r)),
+// T4[j] = 4 2^(j/32). The factor 4 makes 4 e^-x overflow to +inf exactly where
+// sigma falls below 2^-126, so those results are +0, and every other quotient
+// is at least 2^-126: no subnormal result, whatever FTZ says. For large x a
+// subnormal or flushed 4 e^-x only ever meets 4 + it = 4. Clamping x to
+// +-100 keeps the reduction finite and the limits exact.
+struct sigmoid_fast_avx512_constants {
+  static constexpr float x_limit = 100.0f;
+  static constexpr float minus_inv_ln2 = -0x1.715476p+0f;
+  static constexpr float shifter = 0x1.8p18f;  // adding it rounds to a multiple of 1/32
+  static constexpr float ln2_hi = 0x1.62e43p-1f, ln2_lo = -0x1.05c61p-29f;
+  // tools/fit_exp_poly.sollya: e^-r - 1 ~ c1 r + c2 r^2, |r| <= 1.001 ln2/64, 2^-24.16.
+  static constexpr float c1 = -0x1.0000f6p0f, c2 = 0x1.0000a4p-1f;
+  // tools/gen_exp_tables.py: 4 * 2^(j/32) rounded to nearest.
+  alignas(64) static constexpr float t4[32] = {
+      0x1.000000p+2f, 0x1.059b0ep+2f, 0x1.0b5586p+2f, 0x1.11301ep+2f, 0x1.172b84p+2f,
+      0x1.1d4874p+2f, 0x1.2387a6p+2f, 0x1.29e9e0p+2f, 0x1.306fe0p+2f, 0x1.371a74p+2f,
+      0x1.3dea64p+2f, 0x1.44e086p+2f, 0x1.4bfdaep+2f, 0x1.5342b6p+2f, 0x1.5ab07ep+2f,
+      0x1.6247ecp+2f, 0x1.6a09e6p+2f, 0x1.71f75ep+2f, 0x1.7a1148p+2f, 0x1.82589ap+2f,
+      0x1.8ace54p+2f, 0x1.93737cp+2f, 0x1.9c4918p+2f, 0x1.a5503cp+2f, 0x1.ae89fap+2f,
+      0x1.b7f770p+2f, 0x1.c199bep+2f, 0x1.cb720ep+2f, 0x1.d5818ep+2f, 0x1.dfc974p+2f,
+      0x1.ea4afap+2f, 0x1.f50766p+2f};
+};
+
+template <class T, class A>
+struct sigmoid_fast_uses_scalef
+    : std::integral_constant<bool,
+#if defined(__AVX512F__)
+                             std::is_base_of<xsimd::avx512f, A>::value &&
+                                 std::is_same<T, float>::value
+#else
+                             false
+#endif
+                             > {
+};
+
+#if defined(__AVX512F__)
+template <class A>
+LOGISTIC_INLINE batch<float, A> sigmoid_fast_avx512(batch<float, A> x) noexcept {
+  using C = sigmoid_fast_avx512_constants;
+  using B = batch<float, A>;
+  // x in [-x_limit, x_limit]; NaN stays NaN (min and max return their second
+  // operand when one is NaN). Zero-masked forms: see clamp_above.
+  const B xc = _mm512_maskz_max_ps(0xFFFF, B(-C::x_limit), clamp_above(x, C::x_limit));
+  const B m_shifted = mul_add(xc, B(C::minus_inv_ln2), B(C::shifter));
+  const B m = m_shifted - B(C::shifter);
+  const B r = mul_add(m, B(C::ln2_lo), mul_add(m, B(C::ln2_hi), xc));
+  const B t4 = _mm512_permutex2var_ps(_mm512_load_ps(C::t4), to_bits(m_shifted),
+                                      _mm512_load_ps(C::t4 + 16));
+  const B q = mul_add(B(C::c2), r, B(C::c1)) * r;
+  const B e4 = _mm512_maskz_scalef_ps(0xFFFF, mul_add(t4, q, t4), m);
+  return B(4.0f) / (B(4.0f) + e4);
+}
+#endif
+
 template <class T, class A>
 LOGISTIC_NOINLINE batch<T, A> sigmoid_fast_wide(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
@@ -142,12 +236,27 @@ LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_fast_rare(batch<T, A> x) noexcep
   return xsimd::abs(x) > batch<T, A>(sigmoid_limits<T>::z_normal);
 }
 
+// The fast tier's inline path, and the lanes that need its out-of-line one.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> sigmoid_fast_common(batch<T, A> x) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (sigmoid_fast_uses_scalef<T, A>::value) return sigmoid_fast_avx512(x);
+#endif
+  return sigmoid_fast_main(x, xsimd::abs(x));
+}
+
+template <class T, class A>
+LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_fast_lanes_rare(batch<T, A> x) noexcept {
+  if constexpr (sigmoid_fast_uses_scalef<T, A>::value) return xsimd::batch_bool<T, A>(false);
+  else return sigmoid_fast_rare(x);
+}
+
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> sigmoid_fast(batch<T, A> x) noexcept {
-  if (xsimd::any(sigmoid_fast_rare(x))) {
+  if (xsimd::any(sigmoid_fast_lanes_rare(x))) {
     return sigmoid_fast_wide(x, xsimd::abs(x));
   }
-  return sigmoid_fast_main(x, xsimd::abs(x));
+  return sigmoid_fast_common(x);
 }
 
 }  // namespace detail

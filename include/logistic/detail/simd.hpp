@@ -243,6 +243,19 @@ LOGISTIC_INLINE batch<T, A> add_where(xsimd::batch_bool<T, A> mask, batch<T, A> 
   return a + xsimd::select(mask, b, batch<T, A>(T(0)));
 }
 
+// a*b + c where mask is set, a elsewhere: one masked instruction on AVX-512.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> mul_add_where(xsimd::batch_bool<T, A> mask, batch<T, A> a,
+                                          batch<T, A> b, batch<T, A> c) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (std::is_base_of<xsimd::avx512f, A>::value) {
+    if constexpr (std::is_same<T, float>::value) return _mm512_mask_fmadd_ps(a, mask, b, c);
+    else return _mm512_mask_fmadd_pd(a, mask, b, c);
+  }
+#endif
+  return xsimd::select(mask, mul_add(a, b, c), a);
+}
+
 // ---------------------------------------------------------------------------
 // min(limit, x) that returns x when x is NaN. x86's min instructions return
 // their second operand on NaN; xsimd's min is documented to differ between
