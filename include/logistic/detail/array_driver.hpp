@@ -68,6 +68,56 @@ void apply_array(const Kernel& kernel, const T* in, T* out, std::size_t n) noexc
   }
 }
 
+// The two-input forms, for kernels of two arguments (sigmoid_backward):
+// kernel(a, b), kernel.common(a, b), kernel.rare(a, b). Same rules as above:
+// the scalar goes through lane 0, the tail through the same kernel on
+// zero-padded copies, and out may equal either input (each element of both
+// inputs is read before its output is written).
+template <class Kernel, class T>
+T apply_scalar2(const Kernel& kernel, T a, T b) noexcept {
+  using B = xsimd::batch<T, default_arch>;
+  alignas(B::arch_type::alignment()) T lanes[B::size];
+  kernel(B(a), B(b)).store_aligned(lanes);
+  return lanes[0];
+}
+
+template <class Kernel, class T>
+void apply_array2(const Kernel& kernel, const T* in_a, const T* in_b, T* out,
+                  std::size_t n) noexcept {
+  using B = xsimd::batch<T, default_arch>;
+  constexpr std::size_t W = B::size;
+  std::size_t i = 0;
+  for (; i + 4 * W <= n; i += 4 * W) {
+    const B a0 = B::load_unaligned(in_a + i), b0 = B::load_unaligned(in_b + i);
+    const B a1 = B::load_unaligned(in_a + i + W), b1 = B::load_unaligned(in_b + i + W);
+    const B a2 = B::load_unaligned(in_a + i + 2 * W), b2 = B::load_unaligned(in_b + i + 2 * W);
+    const B a3 = B::load_unaligned(in_a + i + 3 * W), b3 = B::load_unaligned(in_b + i + 3 * W);
+    if (!xsimd::any(kernel.rare(a0, b0) | kernel.rare(a1, b1) | kernel.rare(a2, b2) |
+                    kernel.rare(a3, b3))) {
+      kernel.common(a0, b0).store_unaligned(out + i);
+      kernel.common(a1, b1).store_unaligned(out + i + W);
+      kernel.common(a2, b2).store_unaligned(out + i + 2 * W);
+      kernel.common(a3, b3).store_unaligned(out + i + 3 * W);
+    } else {
+      kernel(a0, b0).store_unaligned(out + i);
+      kernel(a1, b1).store_unaligned(out + i + W);
+      kernel(a2, b2).store_unaligned(out + i + 2 * W);
+      kernel(a3, b3).store_unaligned(out + i + 3 * W);
+    }
+  }
+  for (; i + W <= n; i += W) {
+    kernel(B::load_unaligned(in_a + i), B::load_unaligned(in_b + i)).store_unaligned(out + i);
+  }
+  if (i < n) {
+    alignas(B::arch_type::alignment()) T tail_a[W] = {};
+    alignas(B::arch_type::alignment()) T tail_b[W] = {};
+    std::memcpy(tail_a, in_a + i, (n - i) * sizeof(T));
+    std::memcpy(tail_b, in_b + i, (n - i) * sizeof(T));
+    kernel(B::load_aligned(tail_a), B::load_aligned(tail_b)).store_aligned(tail_a);
+    std::memcpy(out + i, tail_a, (n - i) * sizeof(T));
+  }
+}
+
 }  // namespace detail
 }  // namespace LOGISTIC_ARCH_NAMESPACE
 }  // namespace logistic

@@ -1,0 +1,305 @@
+// Internal: the SiLU kernels, silu(x) = x sigma(x) and
+// silu_grad(x) = sigma(x) (1 + x sigma(-x)), faithful and fast tiers.
+//
+// Both use e = e^-|x| = E (1 + Q) and the compensated reciprocal
+// 1/(1 + e) = y0 (1 + rho) of the faithful sigmoid (grad_kernels.hpp).
+//
+// silu, faithful. sigma(x) = num y0 (1 + u) with num = 1, u = rho (x >= 0) or
+// num = E, u = rho + Q (x < 0), as in sigmoid_main; then with w = RN(x num)
+// (exact for x >= 0)
+//     silu = RN(w y0 + (w y0) u),
+// sigmoid's common path plus the one multiplication by x. The rounding of w
+// (x < 0) adds up to 1 ULP to sigmoid's 0.6: below 2 ULP.
+// Rare lanes (out of line):
+//   - x > z_main: silu = x (x sigma(x) = x (1 - e) and e < 2^-57);
+//   - x < -z_main: silu = -(|x| e) (1 - e) = -RN(|x| e) to 2^-56, formed in
+//     sigmoid's scaled domain (scaled_exp_product), so subnormal results are
+//     exact to 1 ULP and FTZ/DAZ-independent; |x| is clamped at silu_zero,
+//     from where the result rounds to -0 (so silu(-inf) = -0: the limit from
+//     below, and the sign every negative x gives; +0 would break the sign
+//     pattern and 0 * inf = NaN is no limit);
+//   - |x| < tiny: silu = x/2 + x^2/4, i.e. x/2 rounded with the tie broken by
+//     the sign of x (a tie only arises for subnormal x/2): done on the
+//     encoding, so that subnormal inputs and results never meet FTZ/DAZ.
+//
+// silu_grad, faithful. With m = 1 + x sigma(-x), sigma(x) = num y0 (1 + u_a),
+// x sigma(-x) = x nb y0 (1 + u_b) (nb = E for x >= 0, 1 for x < 0):
+// x nb = w + w_lo and w y0 = h + h_lo exactly, s = RN(1 + h) with its exact
+// error s_lo (Fast2Sum: exact for h <= 1; for h <= -1/2 s is even exact), so
+//     m = s + m_lo,  m_lo = s_lo + h_lo + w_lo y0 + h u_b,
+// and with num y0 = g + g_lo exactly
+//     silu_grad = RN(g s + [g (s u_a + m_lo) + g_lo s]).
+// The cancellation in 1 + x sigma(-x) near its zero x0 = -1.27846 is thus
+// exact up to the absolute error of u_b (the core's 2^-28.5, rho's 2^-29) times
+// |h| ~ 1: the result's absolute error near x0 is below 2^-28 (measured bound
+// in the public contract), and where the relative condition number
+// |x f'(x) / f(x)| is below 4 (outside (-1.5836, -0.9893)) the result is within 1.5 ULP.
+// Rare lanes: x > z_main gives 1; x < -z_main gives
+// sigma(x)(1 + x sigma(-x)) = -(z - 1) e (1 + O(z e)) = -RN((z - 1) e), by
+// scaled_exp_product as for silu (silu_grad(-inf) = -0, for the same reasons).
+//
+// Fast tiers: e = e^-z rounded once (see exp_neg_rounded), then
+//     silu = x num / (1 + e),
+//     silu_grad = num (1 + x nb + e) / (1 + e)^2,
+// with 1 + x nb rounded once (exact for x <= -1/2, so the cancellation near
+// x0 costs little), the numerator and (1 + e)^2 each rounded about once.
+// Beyond |x| = fast_main (64, 600) they use the faithful scaled tails, so they
+// flush nothing except as the caller's FTZ/DAZ does in the main path
+// (subnormal x for silu).
+#ifndef LOGISTIC_DETAIL_SILU_KERNELS_HPP
+#define LOGISTIC_DETAIL_SILU_KERNELS_HPP
+
+#include <type_traits>
+
+#include "exp_core.hpp"
+#include "grad_kernels.hpp"
+#include "sigmoid_kernels.hpp"
+#include "simd.hpp"
+
+namespace logistic {
+inline namespace LOGISTIC_ARCH_NAMESPACE {
+namespace detail {
+
+template <class T>
+struct silu_limits;
+
+template <>
+struct silu_limits<float> {
+  // Below: silu(x) = RN(x/2 + x^2/4) on the encoding. Above it every
+  // correction term of the main path is normal (>= 2^-122).
+  static constexpr float tiny = 0x1p-60f;
+  // z e^-z < 2^-151 from here on: silu and silu_grad round to -0. The scaled
+  // e^-z (2^64 e^-110 = 2^-94.7) is still normal.
+  static constexpr float zero = 110.0f;
+  // The fast forms' main path: up to here E >= 2^-93, so an unfused E Q is
+  // normal unless |Q| < 2^-33, where dropping it is harmless; beyond, the
+  // faithful scaled tails (silu = x, silu_grad = 1 for x > fast_main).
+  static constexpr float fast_main = 64.0f;
+};
+
+template <>
+struct silu_limits<double> {
+  static constexpr double tiny = 0x1p-500;
+  static constexpr double zero = 760.0;  // z e^-z < 2^-1087; 2^128 e^-760 normal
+  static constexpr double fast_main = 600.0;  // E >= 2^-866
+};
+
+template <class T, class A>
+LOGISTIC_INLINE xsimd::batch_bool<T, A> silu_fast_rare(batch<T, A> x) noexcept {
+  return xsimd::abs(x) > batch<T, A>(silu_limits<T>::fast_main);
+}
+
+// a * b where mask is set, a elsewhere: one masked instruction on AVX-512 (as
+// add_where in simd.hpp), so that fast silu costs fast sigmoid's operations.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> mul_where(xsimd::batch_bool<T, A> mask, batch<T, A> a,
+                                      batch<T, A> b) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (std::is_base_of<xsimd::avx512f, A>::value) {
+    if constexpr (std::is_same<T, float>::value) return _mm512_mask_mul_ps(a, mask, a, b);
+    else return _mm512_mask_mul_pd(a, mask, a, b);
+  }
+#endif
+  return xsimd::select(mask, a * b, a);
+}
+
+// -v by flipping the sign bit: xsimd's negation subtracts from 0, which DAZ
+// and FTZ turn into +-0 for a subnormal v.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> negate_bits(batch<T, A> v) noexcept {
+  return v ^ batch<T, A>(T(-0.0));
+}
+
+// ---------------------------------------------------------------------------
+// silu
+// ---------------------------------------------------------------------------
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> silu_main(batch<T, A> x, batch<T, A> z) noexcept {
+  using B = batch<T, A>;
+  const exp_parts<T, A> e = exp_neg<0>(z);
+  const reciprocal_parts<T, A> r = reciprocal_one_plus(e);
+  const auto negative = x < B(T(0));
+  // z, not x, for x >= 0 and NaN: every NaN in flight is then the same one (|x|),
+  // so the result's NaN does not depend on how the compiler orders the operands
+  // of commutative instructions, in this path or in silu_wide. (+-0 is rare.)
+  const B w = xsimd::select(negative, x * e.E, z);
+  const B u = add_where(negative, r.rho, e.Q);
+  return mul_add_corrected(w, r.y0, (w * r.y0) * u);
+}
+
+// x/2 + x^2/4 for |x| < tiny, on the encoding: for |x| >= 2^(emin+1) the
+// exponent drops by one (exact); below, |x| = b 2^(emin - p) with b its
+// encoding, and the half is b/2 in the same units, a tie rounded up for x > 0
+// (x^2/4 > 0 adds to |x|/2) and down for x < 0 (it subtracts).
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> silu_tiny(batch<T, A> x) noexcept {
+  using I = typename bits_of<T>::type;
+  using IB = int_batch<T, A>;
+  constexpr int p = bits_of<T>::mantissa;
+  const IB bits = to_bits(x);
+  const IB magnitude = to_bits(xsimd::abs(x));
+  const IB sign = bits ^ magnitude;
+  const IB up = xsimd::select(sign == IB(I(0)), IB(I(1)), IB(I(0)));
+  const IB half_small = (magnitude + up) >> 1;
+  const IB half_normal = magnitude - IB(static_cast<I>(I(1) << p));
+  const auto small = magnitude < IB(static_cast<I>(I(2) << p));
+  return from_bits<T, A>(xsimd::select(small, half_small, half_normal) | sign);
+}
+
+template <class T, class A>
+LOGISTIC_INLINE xsimd::batch_bool<T, A> silu_rare(batch<T, A> x) noexcept {
+  using B = batch<T, A>;
+  const B z = xsimd::abs(x);
+  return (z > B(sigmoid_limits<T>::z_main)) | (z < B(silu_limits<T>::tiny));
+}
+
+template <class T, class A>
+LOGISTIC_NOINLINE batch<T, A> silu_wide(batch<T, A> x, batch<T, A> z) noexcept {
+  using B = batch<T, A>;
+  const B z_main(sigmoid_limits<T>::z_main);
+  const B main = silu_main(x, clamp_above(z, sigmoid_limits<T>::z_main));
+  const B zc = clamp_above(z, silu_limits<T>::zero);
+  const B tail = negate_bits(scaled_exp_product(zc, zc));
+  B r = xsimd::select(x > z_main, x, main);
+  r = xsimd::select(x < -z_main, tail, r);
+  return xsimd::select(z < B(silu_limits<T>::tiny), silu_tiny(x), r);
+}
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> silu_faithful(batch<T, A> x) noexcept {
+  const batch<T, A> z = xsimd::abs(x);
+  if (xsimd::any(silu_rare(x))) return silu_wide(x, z);
+  return silu_main(x, z);
+}
+
+// ---------------------------------------------------------------------------
+// silu_grad
+// ---------------------------------------------------------------------------
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> silu_grad_main(batch<T, A> x, batch<T, A> z) noexcept {
+  using B = batch<T, A>;
+  const B one(T(1));
+  const exp_parts<T, A> e = exp_neg<0>(z);
+  const reciprocal_parts<T, A> r = reciprocal_one_plus(e);
+  const auto negative = x < B(T(0));
+  const B num = xsimd::select(negative, e.E, one);  // sigma(x) = num y0 (1 + u_a)
+  const B nb = xsimd::select(negative, one, e.E);   // sigma(-x) = nb y0 (1 + u_b)
+  const B u_a = add_where(negative, r.rho, e.Q);
+  const B u_b = add_where(!negative, r.rho, e.Q);
+  // z for x >= 0 and NaN: one NaN in flight (see silu_main).
+  const product<T, A> w = two_prod(xsimd::select(negative, x, z), nb);
+  const product<T, A> h = two_prod(w.hi, r.y0);
+  const B s = one + h.hi;
+  const B s_lo = (one - s) + h.hi;
+  const B m_lo = mul_add(h.hi, u_b, s_lo + mul_add(w.lo, r.y0, h.lo));
+  const product<T, A> g = two_prod(num, r.y0);
+  const B correction = mul_add(g.hi, mul_add(s, u_a, m_lo), g.lo * s);
+  return mul_add_corrected(g.hi, s, correction);
+}
+
+template <class T, class A>
+LOGISTIC_NOINLINE batch<T, A> silu_grad_wide(batch<T, A> x, batch<T, A> z) noexcept {
+  using B = batch<T, A>;
+  const B one(T(1));
+  const B z_main(sigmoid_limits<T>::z_main);
+  const B main = silu_grad_main(x, clamp_above(z, sigmoid_limits<T>::z_main));
+  const B zc = clamp_above(z, silu_limits<T>::zero);
+  const B tail = negate_bits(scaled_exp_product(zc - one, zc));
+  const B r = xsimd::select(x > z_main, one, main);
+  return xsimd::select(x < -z_main, tail, r);
+}
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> silu_grad_faithful(batch<T, A> x) noexcept {
+  const batch<T, A> z = xsimd::abs(x);
+  if (xsimd::any(sigmoid_rare(x))) return silu_grad_wide(x, z);
+  return silu_grad_main(x, z);
+}
+
+// ---------------------------------------------------------------------------
+// Fast tiers
+// ---------------------------------------------------------------------------
+
+// e = e^-z rounded once: RN(E (1 + Q)) with the table's low part when
+// WithTableLow (fast silu_grad everywhere, fast silu without a fused
+// multiply-add: without it they reach 4.3 and 3.9 ULP), else RN(E (1 + q)) as
+// in sigmoid_fast_main (fast silu with a fused multiply-add: 3.6 ULP).
+template <bool WithTableLow, class T, class A>
+LOGISTIC_INLINE batch<T, A> exp_neg_rounded(batch<T, A> z) noexcept {
+  const exp_parts<T, A> p = WithTableLow ? exp_neg<0>(z) : exp_neg_fast(z);
+  // Unfused, E + E Q rounds once where E (1 + Q) would round twice (4.2 ULP for
+  // fast silu_grad on SSE2); E Q stays normal or negligible because the fast
+  // SiLU forms keep z <= fast_main (see silu_limits).
+  return mul_add(p.E, p.Q, p.E);
+}
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> silu_fast_main(batch<T, A> x, batch<T, A> z) noexcept {
+  using B = batch<T, A>;
+  const B one(T(1));
+  const B e = exp_neg_rounded<!has_fused_fma<A>::value>(z);
+  // For NaN x the numerator is x itself, and a division keeps its dividend's NaN.
+  const auto negative = x < B(T(0));
+  return mul_where(negative, x, e) / (one + e);
+}
+
+template <class T, class A>
+LOGISTIC_NOINLINE batch<T, A> silu_fast_wide(batch<T, A> x, batch<T, A> z) noexcept {
+  using B = batch<T, A>;
+  const B limit(silu_limits<T>::fast_main);
+  const B main = silu_fast_main(x, clamp_above(z, silu_limits<T>::fast_main));
+  const B zc = clamp_above(z, silu_limits<T>::zero);
+  const B tail = negate_bits(scaled_exp_product(zc, zc));
+  const B r = xsimd::select(x > limit, x, main);
+  return xsimd::select(x < -limit, tail, r);
+}
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> silu_fast(batch<T, A> x) noexcept {
+  const batch<T, A> z = xsimd::abs(x);
+  if (xsimd::any(silu_fast_rare(x))) return silu_fast_wide(x, z);
+  return silu_fast_main(x, z);
+}
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> silu_grad_fast_main(batch<T, A> x, batch<T, A> z) noexcept {
+  using B = batch<T, A>;
+  const B one(T(1));
+  const B e = exp_neg_rounded<true>(z);
+  const auto negative = x < B(T(0));
+  const B num = xsimd::select(negative, e, one);
+  // num (1 + x nb + e) with 1 + x nb rounded once (exact for x <= -1/2)
+  const B m1 = mul_add(xsimd::select(negative, x, z), xsimd::select(negative, one, e), one);
+  const B numerator = mul_add_corrected(num, m1, num * e);
+  // (1 + e)^2 = d^2 + 2 d d_lo with d + d_lo = 1 + e exactly (Fast2Sum)
+  const B d = one + e;
+  const B d_lo = (one - d) + e;
+  return numerator / mul_add_corrected(d, d, (d + d) * d_lo);
+}
+
+template <class T, class A>
+LOGISTIC_NOINLINE batch<T, A> silu_grad_fast_wide(batch<T, A> x, batch<T, A> z) noexcept {
+  using B = batch<T, A>;
+  const B one(T(1));
+  const B limit(silu_limits<T>::fast_main);
+  const B main = silu_grad_fast_main(x, clamp_above(z, silu_limits<T>::fast_main));
+  const B zc = clamp_above(z, silu_limits<T>::zero);
+  const B tail = negate_bits(scaled_exp_product(zc - one, zc));
+  const B r = xsimd::select(x > limit, one, main);
+  return xsimd::select(x < -limit, tail, r);
+}
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> silu_grad_fast(batch<T, A> x) noexcept {
+  const batch<T, A> z = xsimd::abs(x);
+  if (xsimd::any(silu_fast_rare(x))) return silu_grad_fast_wide(x, z);
+  return silu_grad_fast_main(x, z);
+}
+
+}  // namespace detail
+}  // namespace LOGISTIC_ARCH_NAMESPACE
+}  // namespace logistic
+
+#endif
