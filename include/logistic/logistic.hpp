@@ -4,6 +4,11 @@
 #define LOGISTIC_LOGISTIC_HPP
 
 #include "sigmoid.hpp"
+#include "affine.hpp"
+#include "logit.hpp"
+#include "softplus.hpp"
+#include "sigmoid_grad.hpp"
+#include "silu.hpp"
 #include "version.hpp"
 
 #endif
