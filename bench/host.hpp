@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "bench.hpp"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>
 #define LOGISTIC_BENCH_X86 1
@@ -42,6 +44,35 @@ inline std::string cpu_model() {
             return line.substr(line.find(':') + 2);
     }
     return "unknown";
+}
+
+// Every function a row can compute, in the order reports list them.
+constexpr function_id all_functions[] = {
+    function_id::sigmoid,     function_id::logit,    function_id::sigmoid_affine,
+    function_id::sigmoid_grad, function_id::sigmoid_backward, function_id::log_sigmoid,
+    function_id::softplus,    function_id::silu,     function_id::silu_grad,
+};
+
+// The name rows and command lines use (the library's name of the function).
+inline const char* name_of(function_id f) {
+    switch (f) {
+        case function_id::sigmoid: return "sigmoid";
+        case function_id::logit: return "logit";
+        case function_id::sigmoid_affine: return "sigmoid_affine";
+        case function_id::sigmoid_grad: return "sigmoid_grad";
+        case function_id::sigmoid_backward: return "sigmoid_backward";
+        case function_id::log_sigmoid: return "log_sigmoid";
+        case function_id::softplus: return "softplus";
+        case function_id::silu: return "silu";
+        case function_id::silu_grad: return "silu_grad";
+    }
+    return "?";
+}
+
+// logit takes a probability, sigmoid_backward a forward output y in [0, 1]; every other
+// function a logit.
+inline bool takes_probabilities(function_id f) {
+    return f == function_id::logit || f == function_id::sigmoid_backward;
 }
 
 struct free_deleter {
