@@ -136,13 +136,15 @@ LOGISTIC_INLINE batch<T, A> sigmoid_grad_fast(batch<T, A> x) noexcept {
 // ---------------------------------------------------------------------------
 // sigmoid_backward(y, dy) = dy y (1 - y)
 //
-// Main path (|y| <= 1 and not tiny, dy y in a safe range, or a zero factor):
-// c = 1 - y rounded, c_lo = (1 - c) - y its exact error (Fast2Sum, |y| <= 1),
-// y c = p_hi + p_lo exactly, then
+// Main path, two forms. With a fused multiply-add (sigmoid_backward_fused):
+// dx = RN(dy RN(y - y^2)), two instructions, below 1.5 ULP. Without one
+// (sigmoid_backward_compensated; |y| <= 1 and not tiny, dy y in a safe range,
+// or a zero factor): c = 1 - y rounded, c_lo = (1 - c) - y its exact error
+// (Fast2Sum, |y| <= 1), y c = p_hi + p_lo exactly, then
 //     dy y (1 - y) = dy p_hi + dy (p_lo + y c_lo)
-// rounded once: within 0.5 + 2^-40 ULP. The limits keep every intermediate
-// normal (or zero), so the result does not depend on FTZ/DAZ. Zero results
-// take the sign of the plain formula (dy y) (1 - y).
+// rounded once: within 0.5 + 2^-40 ULP. Either way the main path's results do
+// not depend on FTZ/DAZ (see each form), and zero results take the sign of the
+// plain formula (dy y) (1 - y).
 //
 // Rare path (anything else, per batch, out of line): the factors are split
 // into sign * [1, 2) * 2^k from their encodings (subnormal inputs included,
@@ -205,8 +207,94 @@ LOGISTIC_INLINE xsimd::batch_bool<T, A> is_zero_encoding(batch<T, A> v) noexcept
   return float_mask<T, A>(to_bits(xsimd::abs(v)) == int_batch<T, A>(I(0)));
 }
 
+// Main path with a fused multiply-add: t = RN(y - y^2) is y (1 - y) rounded
+// once for every finite y, and dx = RN(dy t): within 0.5 ULP plus t's relative
+// error 2^-24 (2^-53), below 1.5 ULP. t is subnormal only where y is, and then
+// t = y exactly. Where this path is taken the result is normal, or the zero of
+// a zero factor or of y = 1, and a subnormal y gives RN(dy y) as the wide path
+// does: FTZ/DAZ (which send such lanes to the wide path) cannot change it.
 template <class T, class A>
-LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_backward_rare(batch<T, A> y, batch<T, A> dy) noexcept {
+LOGISTIC_INLINE batch<T, A> sigmoid_backward_fused(batch<T, A> y, batch<T, A> dy) noexcept {
+  return dy * neg_mul_add(y, y, y);
+}
+
+// Rare for the fused path: y outside [0, 1] (there |y - y^2| > 1 could lift
+// a subnormal dy, which DAZ reads as 0, to a normal result), and a result
+// below the smallest normal (or NaN) that is not the zero of a zero factor or
+// of y = 1, tested on the encodings: under DAZ a subnormal factor reads as 0.
+#if defined(__AVX512F__)
+// The same test with two mask instructions (on Zen 4 they, not the arithmetic,
+// bound this kernel's speed). y in [+0, 1] is an unsigned compare of the
+// encodings (-0 and NaN fall outside, to the wide path, which gives them the
+// plain formula's result). The zero factors (dy = +-0, y = +0, y = 1) are
+// found from the encodings in integer arithmetic, as sign bits of
+//     y - 1,  (1 - ulp) - y,  |dy| - 1,
+// ORed into the sign bit of |dx|: one unsigned compare then finds the lanes
+// whose |dx| is below the smallest normal (zero included) without such a
+// factor. A NaN dx inside the domain is the right result (from a NaN or
+// infinite dy) and stays on the fused path.
+template <class T, class A>
+LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_backward_fused_rare_avx512(
+    batch<T, A> y, batch<T, A> dy, batch<T, A> dx) noexcept {
+  constexpr int or3 = 0xFE;              // a | b | c
+  constexpr int magnitude_or_sign = 0xE4;  // (a & c) | (b & ~c)
+  if constexpr (std::is_same<T, float>::value) {
+    const __m512i yb = _mm512_castps_si512(y);
+    const __m512i one = _mm512_set1_epi32(0x3f800000);
+    const __m512i magnitude = _mm512_set1_epi32(0x7fffffff);
+    const __m512i ones = _mm512_set1_epi32(1);
+    const __m512i below_one = _mm512_sub_epi32(_mm512_sub_epi32(one, ones), yb);
+    const __m512i not_zero_y = _mm512_sub_epi32(yb, ones);
+    const __m512i not_zero_dy =
+        _mm512_sub_epi32(_mm512_and_si512(_mm512_castps_si512(dy), magnitude), ones);
+    const __m512i zero_factor = _mm512_ternarylogic_epi32(below_one, not_zero_y, not_zero_dy, or3);
+    const __m512i key =
+        _mm512_ternarylogic_epi32(_mm512_castps_si512(dx), zero_factor, magnitude, magnitude_or_sign);
+    const __mmask16 in_domain = _mm512_cmp_epu32_mask(yb, one, _MM_CMPINT_LE);
+    const __mmask16 tiny = _mm512_cmp_epu32_mask(key, _mm512_set1_epi32(0x00800000), _MM_CMPINT_LT);
+    return xsimd::batch_bool<T, A>(static_cast<__mmask16>(tiny | static_cast<__mmask16>(~in_domain)));
+  } else {
+    const __m512i yb = _mm512_castpd_si512(y);
+    const __m512i one = _mm512_set1_epi64(0x3ff0000000000000LL);
+    const __m512i magnitude = _mm512_set1_epi64(0x7fffffffffffffffLL);
+    const __m512i ones = _mm512_set1_epi64(1);
+    const __m512i below_one = _mm512_sub_epi64(_mm512_sub_epi64(one, ones), yb);
+    const __m512i not_zero_y = _mm512_sub_epi64(yb, ones);
+    const __m512i not_zero_dy =
+        _mm512_sub_epi64(_mm512_and_si512(_mm512_castpd_si512(dy), magnitude), ones);
+    const __m512i zero_factor = _mm512_ternarylogic_epi64(below_one, not_zero_y, not_zero_dy, or3);
+    const __m512i key =
+        _mm512_ternarylogic_epi64(_mm512_castpd_si512(dx), zero_factor, magnitude, magnitude_or_sign);
+    const __mmask8 in_domain = _mm512_cmp_epu64_mask(yb, one, _MM_CMPINT_LE);
+    const __mmask8 tiny =
+        _mm512_cmp_epu64_mask(key, _mm512_set1_epi64(0x0010000000000000LL), _MM_CMPINT_LT);
+    return xsimd::batch_bool<T, A>(static_cast<__mmask8>(tiny | static_cast<__mmask8>(~in_domain)));
+  }
+}
+#endif
+
+template <class T, class A>
+LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_backward_fused_rare(batch<T, A> y,
+                                                                   batch<T, A> dy) noexcept {
+  using B = batch<T, A>;
+  const B one(T(1));
+  const B dx = sigmoid_backward_fused(y, dy);
+#if defined(__AVX512F__)
+  if constexpr (std::is_base_of<xsimd::avx512f, A>::value) {
+    return sigmoid_backward_fused_rare_avx512(y, dy, dx);
+  }
+#endif
+  const auto in_domain = (y >= B(T(0))) & (y <= one);
+  const auto tiny_or_nan = !(xsimd::abs(dx) >= B(std::numeric_limits<T>::min()));
+  const auto nonzero_factors = !(is_zero_encoding(y) | is_zero_encoding(dy) | (y == one));
+  return (!in_domain) | (tiny_or_nan & nonzero_factors);
+}
+
+// Rare without a fused multiply-add: anything outside the limits of
+// sigmoid_backward_compensated.
+template <class T, class A>
+LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_backward_compensated_rare(batch<T, A> y,
+                                                                         batch<T, A> dy) noexcept {
   using B = batch<T, A>;
   using L = backward_limits<T>;
   const B ay = xsimd::abs(y), ady = xsimd::abs(dy);
@@ -217,8 +305,10 @@ LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_backward_rare(batch<T, A> y, bat
   return !(y_ok & dy_ok);
 }
 
+// Main path without a fused multiply-add (see the block comment above): the
+// rounding error of 1 - y is carried, so the result is within 0.5 + 2^-40 ULP.
 template <class T, class A>
-LOGISTIC_INLINE batch<T, A> sigmoid_backward_main(batch<T, A> y, batch<T, A> dy) noexcept {
+LOGISTIC_INLINE batch<T, A> sigmoid_backward_compensated(batch<T, A> y, batch<T, A> dy) noexcept {
   using B = batch<T, A>;
   const B one(T(1));
   const B c = one - y;
@@ -228,6 +318,18 @@ LOGISTIC_INLINE batch<T, A> sigmoid_backward_main(batch<T, A> y, batch<T, A> dy)
   const B r = mul_add_corrected(dy, p.hi, dy * small);
   // r is 0 only when dy p_hi is (a zero factor): then the formula's signed zero.
   return xsimd::select(r == B(T(0)), dy * p.hi, r);
+}
+
+template <class T, class A>
+LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_backward_rare(batch<T, A> y, batch<T, A> dy) noexcept {
+  if constexpr (has_fused_fma<A>::value) return sigmoid_backward_fused_rare(y, dy);
+  else return sigmoid_backward_compensated_rare(y, dy);
+}
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> sigmoid_backward_main(batch<T, A> y, batch<T, A> dy) noexcept {
+  if constexpr (has_fused_fma<A>::value) return sigmoid_backward_fused(y, dy);
+  else return sigmoid_backward_compensated(y, dy);
 }
 
 // v = m 2^k with |m| in [1, 2) and m of v's sign, for finite nonzero v, read
