@@ -257,34 +257,75 @@ LOGISTIC_INLINE batch<T, A> mul_add_where(xsimd::batch_bool<T, A> mask, batch<T,
 }
 
 // ---------------------------------------------------------------------------
-// min(limit, x) that returns x when x is NaN. x86's min instructions return
-// their second operand on NaN; xsimd's min is documented to differ between
-// versions, so it is not used for this.
+// min and max with x86's rule for NaN: the second operand is returned when
+// either is NaN (xsimd's min and max are documented to differ between
+// versions, so they are not used where NaN matters). One instruction each.
 // ---------------------------------------------------------------------------
 template <class T, class A>
-LOGISTIC_INLINE batch<T, A> clamp_above(batch<T, A> x, T limit) noexcept {
-  const batch<T, A> l(limit);
+LOGISTIC_INLINE batch<T, A> min_second_on_nan(batch<T, A> a, batch<T, A> b) noexcept {
 #if defined(__AVX512F__)
   if constexpr (std::is_base_of<xsimd::avx512f, A>::value) {
     // The zero-masked forms with a full mask are the same instruction; the
     // unmasked intrinsics trip GCC 12's -Wuninitialized (GCC bug 105593).
-    if constexpr (std::is_same<T, float>::value) return _mm512_maskz_min_ps(0xFFFF, l, x);
-    else return _mm512_maskz_min_pd(0xFF, l, x);
+    if constexpr (std::is_same<T, float>::value) return _mm512_maskz_min_ps(0xFFFF, a, b);
+    else return _mm512_maskz_min_pd(0xFF, a, b);
   }
 #endif
 #if defined(__AVX__)
   if constexpr (std::is_base_of<xsimd::avx, A>::value) {
-    if constexpr (std::is_same<T, float>::value) return _mm256_min_ps(l, x);
-    else return _mm256_min_pd(l, x);
+    if constexpr (std::is_same<T, float>::value) return _mm256_min_ps(a, b);
+    else return _mm256_min_pd(a, b);
   }
 #endif
 #if defined(__SSE2__)
   if constexpr (std::is_base_of<xsimd::sse2, A>::value) {
-    if constexpr (std::is_same<T, float>::value) return _mm_min_ps(l, x);
-    else return _mm_min_pd(l, x);
+    if constexpr (std::is_same<T, float>::value) return _mm_min_ps(a, b);
+    else return _mm_min_pd(a, b);
   }
 #endif
-  return xsimd::select(x > l, l, x);
+  return xsimd::select(a < b, a, b);
+}
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> max_second_on_nan(batch<T, A> a, batch<T, A> b) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (std::is_base_of<xsimd::avx512f, A>::value) {
+    if constexpr (std::is_same<T, float>::value) return _mm512_maskz_max_ps(0xFFFF, a, b);
+    else return _mm512_maskz_max_pd(0xFF, a, b);
+  }
+#endif
+#if defined(__AVX__)
+  if constexpr (std::is_base_of<xsimd::avx, A>::value) {
+    if constexpr (std::is_same<T, float>::value) return _mm256_max_ps(a, b);
+    else return _mm256_max_pd(a, b);
+  }
+#endif
+#if defined(__SSE2__)
+  if constexpr (std::is_base_of<xsimd::sse2, A>::value) {
+    if constexpr (std::is_same<T, float>::value) return _mm_max_ps(a, b);
+    else return _mm_max_pd(a, b);
+  }
+#endif
+  return xsimd::select(a > b, a, b);
+}
+
+// min(limit, x), x when x is NaN.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> clamp_above(batch<T, A> x, T limit) noexcept {
+  return min_second_on_nan(batch<T, A>(limit), x);
+}
+
+// max(limit, x), x when x is NaN.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> clamp_below(batch<T, A> x, T limit) noexcept {
+  return max_second_on_nan(batch<T, A>(limit), x);
+}
+
+// min(x, limit), limit when x is NaN: a NaN-free argument for a core whose
+// result the caller replaces by NaN anyway.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> clamp_above_or_limit(batch<T, A> x, T limit) noexcept {
+  return min_second_on_nan(x, batch<T, A>(limit));
 }
 
 // ---------------------------------------------------------------------------

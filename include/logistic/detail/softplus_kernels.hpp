@@ -61,18 +61,20 @@ template <class T, class A>
 LOGISTIC_INLINE batch<T, A> softplus_main(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
   const B one(T(1));
-  const log_argument<T, A> e = exp_neg_split(exp_neg<0>(z));
+  // A NaN x leaves the cores on z_main: the only NaN in flight is then x's,
+  // through x+, so the result is x quieted whatever the order the compiler
+  // gave the operands of each addition (a NaN from the cores could differ).
+  const B zf = clamp_above_or_limit(z, sigmoid_limits<T>::z_main);
+  const log_argument<T, A> e = exp_neg_split(exp_neg<0>(zf));
   const B v_hi = one + e.hi;
   const B v_lo = ((one - v_hi) + e.hi) + e.lo;  // Fast2Sum: e <= 1
   const log_sum<T, A> l = log1p_core(v_hi, v_lo, e.hi, e.lo);
-  // x+ + H exactly as s + err (TwoSum), then one rounding. x+ is NaN for NaN.
-  const B xp = xsimd::select(x <= B(T(0)), B(T(0)), x);
+  // x+ + H exactly as s + err (TwoSum), then one rounding. x+ is x for NaN.
+  const B xp = clamp_below(x, T(0));
   const B s = xp + l.hi;
   const B h_part = s - xp;
   const B err = (xp - (s - h_part)) + (l.hi - h_part);
-  // NaN gives x itself: which NaN an addition passes on depends on the
-  // operand order the compiler picked, which differs between paths.
-  return xsimd::select(xsimd::isnan(x), x, s + (err + l.lo));
+  return s + (err + l.lo);
 }
 
 // Batches with some |x| > z_main: x for x > z_main, sigmoid's tail (RN(e^x))
@@ -101,12 +103,10 @@ LOGISTIC_INLINE batch<T, A> softplus_faithful(batch<T, A> x) noexcept {
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> softplus_fast_main(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
-  const exp_parts<T, A> p = exp_neg_fast(z);
+  const exp_parts<T, A> p = exp_neg_fast(clamp_above_or_limit(z, sigmoid_limits<T>::z_main));
   const B e = mul_add(p.E, p.Q, p.E);  // E >= 2^-58: E Q is normal even unfused
-  // NaN reaches the result through x+: the reduction of a NaN v reads
-  // finite bits.
-  const B xp = xsimd::select(x <= B(T(0)), B(T(0)), x);
-  return xsimd::select(xsimd::isnan(x), x, xp + log1p_fast(B(T(1)) + e, e));  // see softplus_main
+  // NaN reaches the result through x+ only (see softplus_main).
+  return clamp_below(x, T(0)) + log1p_fast(B(T(1)) + e, e);
 }
 
 template <class T, class A>
