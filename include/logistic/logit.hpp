@@ -44,6 +44,7 @@
 
 #include "detail/array_driver.hpp"
 #include "detail/config.hpp"
+#include "detail/public_forms.hpp"
 #include "detail/logit_kernels.hpp"
 
 namespace logistic {
@@ -100,27 +101,17 @@ struct logit_eps_kernel {
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> logit(xsimd::batch<T, A> p) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) return detail::logit_kernel{}(p);
-  else return p;  // unreachable: the static_assert above is the only error
+  return detail::elementwise_batch<detail::logit_kernel>(p);
 }
 
 template <class T>
 T logit(T p) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    return detail::apply_scalar(detail::logit_kernel{}, p);
-  } else {
-    return p;
-  }
+  return detail::elementwise_scalar<detail::logit_kernel>(p);
 }
 
 template <class T>
 void logit(const T* in, T* out, std::size_t n) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    detail::apply_array(detail::logit_kernel{}, in, out, n);
-  }
+  detail::elementwise_array<detail::logit_kernel>(in, out, n);
 }
 
 template <class T, class A>

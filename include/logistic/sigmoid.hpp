@@ -43,6 +43,7 @@
 
 #include "detail/array_driver.hpp"
 #include "detail/config.hpp"
+#include "detail/public_forms.hpp"
 #include "detail/sigmoid_kernels.hpp"
 
 namespace logistic {
@@ -85,54 +86,34 @@ struct sigmoid_fast_kernel {
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> sigmoid(xsimd::batch<T, A> x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) return detail::sigmoid_kernel{}(x);
-  else return x;  // unreachable: the static_assert above is the only error
+  return detail::elementwise_batch<detail::sigmoid_kernel>(x);
 }
 
 template <class T>
 T sigmoid(T x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    return detail::apply_scalar(detail::sigmoid_kernel{}, x);
-  } else {
-    return x;
-  }
+  return detail::elementwise_scalar<detail::sigmoid_kernel>(x);
 }
 
 template <class T>
 void sigmoid(const T* in, T* out, std::size_t n) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    detail::apply_array(detail::sigmoid_kernel{}, in, out, n);
-  }
+  detail::elementwise_array<detail::sigmoid_kernel>(in, out, n);
 }
 
 namespace fast {
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> sigmoid(xsimd::batch<T, A> x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) return detail::sigmoid_fast_kernel{}(x);
-  else return x;
+  return detail::elementwise_batch<detail::sigmoid_fast_kernel>(x);
 }
 
 template <class T>
 T sigmoid(T x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    return detail::apply_scalar(detail::sigmoid_fast_kernel{}, x);
-  } else {
-    return x;
-  }
+  return detail::elementwise_scalar<detail::sigmoid_fast_kernel>(x);
 }
 
 template <class T>
 void sigmoid(const T* in, T* out, std::size_t n) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    detail::apply_array(detail::sigmoid_fast_kernel{}, in, out, n);
-  }
+  detail::elementwise_array<detail::sigmoid_fast_kernel>(in, out, n);
 }
 
 }  // namespace fast

@@ -73,6 +73,7 @@
 
 #include "detail/array_driver.hpp"
 #include "detail/config.hpp"
+#include "detail/public_forms.hpp"
 #include "detail/grad_kernels.hpp"
 #include "detail/sigmoid_kernels.hpp"
 
@@ -133,27 +134,17 @@ struct sigmoid_backward_kernel {
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> sigmoid_grad(xsimd::batch<T, A> x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) return detail::sigmoid_grad_kernel{}(x);
-  else return x;  // unreachable: the static_assert above is the only error
+  return detail::elementwise_batch<detail::sigmoid_grad_kernel>(x);
 }
 
 template <class T>
 T sigmoid_grad(T x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    return detail::apply_scalar(detail::sigmoid_grad_kernel{}, x);
-  } else {
-    return x;
-  }
+  return detail::elementwise_scalar<detail::sigmoid_grad_kernel>(x);
 }
 
 template <class T>
 void sigmoid_grad(const T* in, T* out, std::size_t n) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    detail::apply_array(detail::sigmoid_grad_kernel{}, in, out, n);
-  }
+  detail::elementwise_array<detail::sigmoid_grad_kernel>(in, out, n);
 }
 
 template <class T, class A>
@@ -189,27 +180,17 @@ namespace fast {
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> sigmoid_grad(xsimd::batch<T, A> x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) return detail::sigmoid_grad_fast_kernel{}(x);
-  else return x;
+  return detail::elementwise_batch<detail::sigmoid_grad_fast_kernel>(x);
 }
 
 template <class T>
 T sigmoid_grad(T x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    return detail::apply_scalar(detail::sigmoid_grad_fast_kernel{}, x);
-  } else {
-    return x;
-  }
+  return detail::elementwise_scalar<detail::sigmoid_grad_fast_kernel>(x);
 }
 
 template <class T>
 void sigmoid_grad(const T* in, T* out, std::size_t n) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    detail::apply_array(detail::sigmoid_grad_fast_kernel{}, in, out, n);
-  }
+  detail::elementwise_array<detail::sigmoid_grad_fast_kernel>(in, out, n);
 }
 
 }  // namespace fast

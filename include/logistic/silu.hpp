@@ -61,6 +61,7 @@
 
 #include "detail/array_driver.hpp"
 #include "detail/config.hpp"
+#include "detail/public_forms.hpp"
 #include "detail/silu_kernels.hpp"
 
 namespace logistic {
@@ -132,104 +133,64 @@ struct silu_grad_fast_kernel {
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> silu(xsimd::batch<T, A> x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) return detail::silu_kernel{}(x);
-  else return x;  // unreachable: the static_assert above is the only error
+  return detail::elementwise_batch<detail::silu_kernel>(x);
 }
 
 template <class T>
 T silu(T x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    return detail::apply_scalar(detail::silu_kernel{}, x);
-  } else {
-    return x;
-  }
+  return detail::elementwise_scalar<detail::silu_kernel>(x);
 }
 
 template <class T>
 void silu(const T* in, T* out, std::size_t n) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    detail::apply_array(detail::silu_kernel{}, in, out, n);
-  }
+  detail::elementwise_array<detail::silu_kernel>(in, out, n);
 }
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> silu_grad(xsimd::batch<T, A> x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) return detail::silu_grad_kernel{}(x);
-  else return x;  // unreachable: the static_assert above is the only error
+  return detail::elementwise_batch<detail::silu_grad_kernel>(x);
 }
 
 template <class T>
 T silu_grad(T x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    return detail::apply_scalar(detail::silu_grad_kernel{}, x);
-  } else {
-    return x;
-  }
+  return detail::elementwise_scalar<detail::silu_grad_kernel>(x);
 }
 
 template <class T>
 void silu_grad(const T* in, T* out, std::size_t n) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    detail::apply_array(detail::silu_grad_kernel{}, in, out, n);
-  }
+  detail::elementwise_array<detail::silu_grad_kernel>(in, out, n);
 }
 
 namespace fast {
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> silu(xsimd::batch<T, A> x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) return detail::silu_fast_kernel{}(x);
-  else return x;  // unreachable: the static_assert above is the only error
+  return detail::elementwise_batch<detail::silu_fast_kernel>(x);
 }
 
 template <class T>
 T silu(T x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    return detail::apply_scalar(detail::silu_fast_kernel{}, x);
-  } else {
-    return x;
-  }
+  return detail::elementwise_scalar<detail::silu_fast_kernel>(x);
 }
 
 template <class T>
 void silu(const T* in, T* out, std::size_t n) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    detail::apply_array(detail::silu_fast_kernel{}, in, out, n);
-  }
+  detail::elementwise_array<detail::silu_fast_kernel>(in, out, n);
 }
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> silu_grad(xsimd::batch<T, A> x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) return detail::silu_grad_fast_kernel{}(x);
-  else return x;  // unreachable: the static_assert above is the only error
+  return detail::elementwise_batch<detail::silu_grad_fast_kernel>(x);
 }
 
 template <class T>
 T silu_grad(T x) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    return detail::apply_scalar(detail::silu_grad_fast_kernel{}, x);
-  } else {
-    return x;
-  }
+  return detail::elementwise_scalar<detail::silu_grad_fast_kernel>(x);
 }
 
 template <class T>
 void silu_grad(const T* in, T* out, std::size_t n) noexcept {
-  detail::check_type<T>();
-  if constexpr (detail::is_supported_type<T>::value) {
-    detail::apply_array(detail::silu_grad_fast_kernel{}, in, out, n);
-  }
+  detail::elementwise_array<detail::silu_grad_fast_kernel>(in, out, n);
 }
 
 }  // namespace fast

@@ -51,6 +51,7 @@
 
 #include "detail/array_driver.hpp"
 #include "detail/config.hpp"
+#include "detail/public_forms.hpp"
 #include "detail/softplus_kernels.hpp"
 
 namespace logistic {
@@ -105,81 +106,60 @@ struct log_sigmoid_kernel {
   }
 };
 
-// The three forms of one kernel, written once for both functions and tiers.
-template <class Kernel, class T, class A>
-LOGISTIC_INLINE xsimd::batch<T, A> softplus_family_batch(xsimd::batch<T, A> x) noexcept {
-  check_type<T>();
-  if constexpr (is_supported_type<T>::value) return Kernel{}(x);
-  else return x;  // unreachable: the static_assert above is the only error
-}
-
-template <class Kernel, class T>
-T softplus_family_scalar(T x) noexcept {
-  check_type<T>();
-  if constexpr (is_supported_type<T>::value) return apply_scalar(Kernel{}, x);
-  else return x;
-}
-
-template <class Kernel, class T>
-void softplus_family_array(const T* in, T* out, std::size_t n) noexcept {
-  check_type<T>();
-  if constexpr (is_supported_type<T>::value) apply_array(Kernel{}, in, out, n);
-}
-
 }  // namespace detail
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> softplus(xsimd::batch<T, A> x) noexcept {
-  return detail::softplus_family_batch<detail::softplus_kernel>(x);
+  return detail::elementwise_batch<detail::softplus_kernel>(x);
 }
 template <class T>
 T softplus(T x) noexcept {
-  return detail::softplus_family_scalar<detail::softplus_kernel>(x);
+  return detail::elementwise_scalar<detail::softplus_kernel>(x);
 }
 template <class T>
 void softplus(const T* in, T* out, std::size_t n) noexcept {
-  detail::softplus_family_array<detail::softplus_kernel>(in, out, n);
+  detail::elementwise_array<detail::softplus_kernel>(in, out, n);
 }
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> log_sigmoid(xsimd::batch<T, A> x) noexcept {
-  return detail::softplus_family_batch<detail::log_sigmoid_kernel<detail::softplus_kernel>>(x);
+  return detail::elementwise_batch<detail::log_sigmoid_kernel<detail::softplus_kernel>>(x);
 }
 template <class T>
 T log_sigmoid(T x) noexcept {
-  return detail::softplus_family_scalar<detail::log_sigmoid_kernel<detail::softplus_kernel>>(x);
+  return detail::elementwise_scalar<detail::log_sigmoid_kernel<detail::softplus_kernel>>(x);
 }
 template <class T>
 void log_sigmoid(const T* in, T* out, std::size_t n) noexcept {
-  detail::softplus_family_array<detail::log_sigmoid_kernel<detail::softplus_kernel>>(in, out, n);
+  detail::elementwise_array<detail::log_sigmoid_kernel<detail::softplus_kernel>>(in, out, n);
 }
 
 namespace fast {
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> softplus(xsimd::batch<T, A> x) noexcept {
-  return detail::softplus_family_batch<detail::softplus_fast_kernel>(x);
+  return detail::elementwise_batch<detail::softplus_fast_kernel>(x);
 }
 template <class T>
 T softplus(T x) noexcept {
-  return detail::softplus_family_scalar<detail::softplus_fast_kernel>(x);
+  return detail::elementwise_scalar<detail::softplus_fast_kernel>(x);
 }
 template <class T>
 void softplus(const T* in, T* out, std::size_t n) noexcept {
-  detail::softplus_family_array<detail::softplus_fast_kernel>(in, out, n);
+  detail::elementwise_array<detail::softplus_fast_kernel>(in, out, n);
 }
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch<T, A> log_sigmoid(xsimd::batch<T, A> x) noexcept {
-  return detail::softplus_family_batch<detail::log_sigmoid_kernel<detail::softplus_fast_kernel>>(x);
+  return detail::elementwise_batch<detail::log_sigmoid_kernel<detail::softplus_fast_kernel>>(x);
 }
 template <class T>
 T log_sigmoid(T x) noexcept {
-  return detail::softplus_family_scalar<detail::log_sigmoid_kernel<detail::softplus_fast_kernel>>(x);
+  return detail::elementwise_scalar<detail::log_sigmoid_kernel<detail::softplus_fast_kernel>>(x);
 }
 template <class T>
 void log_sigmoid(const T* in, T* out, std::size_t n) noexcept {
-  detail::softplus_family_array<detail::log_sigmoid_kernel<detail::softplus_fast_kernel>>(in, out, n);
+  detail::elementwise_array<detail::log_sigmoid_kernel<detail::softplus_fast_kernel>>(in, out, n);
 }
 
 }  // namespace fast
