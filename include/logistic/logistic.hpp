@@ -9,6 +9,7 @@
 #include "softplus.hpp"
 #include "sigmoid_grad.hpp"
 #include "silu.hpp"
+#include "bce.hpp"
 #include "version.hpp"
 
 #endif
