@@ -44,7 +44,7 @@
 //     to the exact value of dy * y * (1 - y) for the given floating-point y
 //     and dy. With a fused multiply-add (AVX2+FMA, AVX-512) it is
 //     RN(dy * RN(y - y^2)), y (1 - y) rounded once: below 1.5 ULP (measured
-//     1.47 float, 1.44 double). Without one (SSE2) the rounding error of
+//     1.49 float, 1.44 double). Without one (SSE2) the rounding error of
 //     1 - y is carried (Fast2Sum) and y (1 - y) formed exactly: measured 0.51
 //     float, 0.75 double. Subnormal results within 1 ULP (measured 0.75);
 //   - IEEE semantics for every y and dy: y outside [0, 1] simply follows the
