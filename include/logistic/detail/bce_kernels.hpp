@@ -613,18 +613,8 @@ struct bce_piecewise_sigmoid_neg {
   };
 };
 
-
 template <class T, class A>
-struct bce_uses_piecewise
-    : std::integral_constant<bool,
-#if defined(__AVX512F__)
-                             std::is_base_of<xsimd::avx512f, A>::value &&
-                                 std::is_same<T, float>::value
-#else
-                             false
-#endif
-                             > {
-};
+struct bce_uses_piecewise : is_avx512_float<T, A> {};
 
 // The reach of the tables: round(2z) <= 31, i.e. z < 15.75 (15.75 itself
 // rounds to 32).

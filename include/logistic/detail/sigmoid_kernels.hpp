@@ -71,16 +71,7 @@ struct sigmoid_limits<double> {
 // the 2^-14 estimate rcp14 (a division there costs more than the one
 // operation that absorbs the estimate's larger residual).
 template <class T, class A>
-struct reciprocal_is_estimate
-    : std::integral_constant<bool,
-#if defined(__AVX512F__)
-                             std::is_base_of<xsimd::avx512f, A>::value &&
-                                 std::is_same<T, float>::value
-#else
-                             false
-#endif
-                             > {
-};
+struct reciprocal_is_estimate : is_avx512_float<T, A> {};
 
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> reciprocal_estimate(batch<T, A> d) noexcept {
@@ -191,16 +182,7 @@ struct sigmoid_fast_avx512_constants {
 };
 
 template <class T, class A>
-struct sigmoid_fast_uses_scalef
-    : std::integral_constant<bool,
-#if defined(__AVX512F__)
-                             std::is_base_of<xsimd::avx512f, A>::value &&
-                                 std::is_same<T, float>::value
-#else
-                             false
-#endif
-                             > {
-};
+struct sigmoid_fast_uses_scalef : is_avx512_float<T, A> {};
 
 #if defined(__AVX512F__)
 template <class A>

@@ -20,6 +20,21 @@ namespace logistic {
 inline namespace LOGISTIC_ARCH_NAMESPACE {
 namespace detail {
 
+// Float lanes in 512-bit registers: where the kernels use AVX-512's own
+// instructions (rcp14, scalef, the 16-entry permute tables) instead of the
+// common path. Everything else takes the common path.
+template <class T, class A>
+struct is_avx512_float
+    : std::integral_constant<bool,
+#if defined(__AVX512F__)
+                             std::is_base_of<xsimd::avx512f, A>::value &&
+                                 std::is_same<T, float>::value
+#else
+                             false
+#endif
+                             > {
+};
+
 // The integer type with the width of T, for bit manipulation of its encoding.
 template <class T>
 struct bits_of;
