@@ -22,11 +22,9 @@
 
 #include "catch.hpp"
 #include "failure_log.hpp"
+#include "ftz_daz.hpp"
 #include "reference.hpp"
 
-#if defined(__SSE2__)
-#include <xmmintrin.h>
-#endif
 
 namespace {
 
@@ -509,72 +507,6 @@ TEST_CASE("double sigmoid_backward is within 2 ULP (long double reference)",
 #if defined(__SSE2__)
 namespace {
 
-constexpr unsigned ftz_daz_bits = 0x8040u;
-
-class mxcsr_mode {
- public:
-  explicit mxcsr_mode(bool flush) : saved_(_mm_getcsr()) {
-    _mm_setcsr((saved_ & ~ftz_daz_bits) | (flush ? ftz_daz_bits : 0u));
-  }
-  ~mxcsr_mode() { _mm_setcsr(saved_); }
-  mxcsr_mode(const mxcsr_mode&) = delete;
-  mxcsr_mode& operator=(const mxcsr_mode&) = delete;
-
- private:
-  unsigned saved_;
-};
-
-template <class T>
-__attribute__((noinline)) bool flushes() {
-  volatile T tiny = std::numeric_limits<T>::min();
-  volatile T sub = std::numeric_limits<T>::denorm_min();
-  const T product = tiny * T(0.5);
-  const T operand = sub * T(1);
-  return product == T(0) && operand == T(0);
-}
-
-// Out of line, so that the compiler cannot move the arithmetic across the MXCSR change.
-template <class T>
-__attribute__((noinline)) void evaluate_grad(const std::vector<T>& in, std::vector<T>& a,
-                                             std::vector<T>& s) {
-  logistic::sigmoid_grad(in.data(), a.data(), in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) s[i] = logistic::sigmoid_grad(in[i]);
-}
-template <class T>
-__attribute__((noinline)) void evaluate_backward(const std::vector<T>& y, const std::vector<T>& dy,
-                                                 std::vector<T>& a, std::vector<T>& s) {
-  logistic::sigmoid_backward(y.data(), dy.data(), a.data(), y.size());
-  for (std::size_t i = 0; i < y.size(); ++i) s[i] = logistic::sigmoid_backward(y[i], dy[i]);
-}
-
-template <class T, class Eval>
-void check_ftz_daz(const char* what, std::size_t n, Eval eval, const std::vector<T>& x) {
-  std::vector<T> a0(n), s0(n), a1(n), s1(n);
-  bool default_flushes = true, flush_flushes = false;
-  {
-    const mxcsr_mode mode(false);
-    default_flushes = flushes<T>();
-    eval(a0, s0);
-  }
-  {
-    const mxcsr_mode mode(true);
-    flush_flushes = flushes<T>();
-    eval(a1, s1);
-  }
-  REQUIRE_FALSE(default_flushes);
-  REQUIRE(flush_flushes);
-  failure_log failures;
-  for (std::size_t i = 0; i < n; ++i) {
-    if ((bits(a0[i]) != bits(a1[i]) || bits(s0[i]) != bits(s1[i])) && failures.record())
-      failures.describe("input " + show(double(x[i])) + ": " + show(double(a0[i])) +
-                        " by default, " + show(double(a1[i])) + " with FTZ+DAZ");
-  }
-  INFO(what << "<" << type_name(T{}) << ">, " << n << " inputs, " << failures.count()
-            << " differ:\n"
-            << failures.first());
-  CHECK(failures.count() == 0);
-}
-
 template <class T>
 std::vector<T> ftz_inputs(std::mt19937_64& rng) {
   using I = typename std::conditional<sizeof(T) == 4, std::uint32_t, std::uint64_t>::type;
@@ -608,8 +540,10 @@ TEST_CASE("faithful sigmoid_grad and sigmoid_backward are bit-identical with FTZ
   for_each_type([&rng](auto zero) {
     using T = decltype(zero);
     const std::vector<T> x = ftz_inputs<T>(rng);
-    check_ftz_daz<T>("sigmoid_grad", x.size(),
-                     [&x](std::vector<T>& a, std::vector<T>& s) { evaluate_grad(x, a, s); }, x);
+    logistic_test::check_ftz_daz("sigmoid_grad", x, [&x](std::vector<T>& a, std::vector<T>& s) {
+      logistic::sigmoid_grad(x.data(), a.data(), x.size());
+      for (std::size_t i = 0; i < x.size(); ++i) s[i] = logistic::sigmoid_grad(x[i]);
+    });
     // sigmoid_backward: subnormal, tiny, ordinary and huge factors in every combination.
     std::vector<T> y(x.size()), dy(x.size());
     std::uniform_real_distribution<T> unit(T(0), T(1));
@@ -622,11 +556,11 @@ TEST_CASE("faithful sigmoid_grad and sigmoid_backward are bit-identical with FTZ
         default: y[i] = x[i]; dy[i] = x[j];
       }
     }
-    check_ftz_daz<T>("sigmoid_backward", y.size(),
-                     [&y, &dy](std::vector<T>& a, std::vector<T>& s) {
-                       evaluate_backward(y, dy, a, s);
-                     },
-                     y);
+    logistic_test::check_ftz_daz("sigmoid_backward", y, [&y, &dy](std::vector<T>& a,
+                                                                 std::vector<T>& s) {
+      logistic::sigmoid_backward(y.data(), dy.data(), a.data(), y.size());
+      for (std::size_t i = 0; i < y.size(); ++i) s[i] = logistic::sigmoid_backward(y[i], dy[i]);
+    });
   });
 }
 #endif  // __SSE2__

@@ -22,11 +22,9 @@
 #include "catch.hpp"
 #include "reference.hpp"
 #include "failure_log.hpp"
+#include "ftz_daz.hpp"
 #include "tiers.hpp"
 
-#if defined(__SSE2__)
-#include <xmmintrin.h>
-#endif
 
 namespace {
 
@@ -624,71 +622,14 @@ TEST_CASE("fast double sigmoid: +0 where the exact result is subnormal, 4 ULP wh
 #if defined(__SSE2__)
 namespace {
 
-constexpr unsigned ftz_daz_bits = 0x8040u;  // MXCSR flush-to-zero (bit 15), DAZ (bit 6)
-
-// Sets FTZ and DAZ on or off for this thread while in scope; restores MXCSR after.
-class mxcsr_mode {
- public:
-  explicit mxcsr_mode(bool flush) : saved_(_mm_getcsr()) {
-    _mm_setcsr((saved_ & ~ftz_daz_bits) | (flush ? ftz_daz_bits : 0u));
-  }
-  ~mxcsr_mode() { _mm_setcsr(saved_); }
-  mxcsr_mode(const mxcsr_mode&) = delete;
-  mxcsr_mode& operator=(const mxcsr_mode&) = delete;
-
- private:
-  unsigned saved_;
-};
-
-// Out of line, so that the compiler cannot move the arithmetic across the MXCSR change.
-template <class Tier, class T>
-__attribute__((noinline)) void evaluate(const std::vector<T>& in, std::vector<T>& array_out,
-                                        std::vector<T>& scalar_out) {
-  Tier::array(in.data(), array_out.data(), in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) scalar_out[i] = Tier::scalar(in[i]);
-}
-
-// Whether this thread flushes: a subnormal product (FTZ) and a subnormal operand (DAZ).
-template <class T>
-__attribute__((noinline)) bool flushes() {
-  volatile T tiny = std::numeric_limits<T>::min();
-  volatile T sub = std::numeric_limits<T>::denorm_min();
-  const T product = tiny * T(0.5);
-  const T operand = sub * T(1);
-  return product == T(0) && operand == T(0);
-}
-
-template <class Tier, class T>
+// The array and the scalar form of F on every input, with the MXCSR flush bits off and on.
+template <class F, class T>
 void check_ftz_daz_independence(const std::vector<T>& in) {
-  std::vector<T> array_default(in.size()), scalar_default(in.size());
-  std::vector<T> array_flush(in.size()), scalar_flush(in.size());
-  bool default_flushes = true, flush_flushes = false;
-  {
-    const mxcsr_mode mode(false);
-    default_flushes = flushes<T>();
-    evaluate<Tier>(in, array_default, scalar_default);
-  }
-  {
-    const mxcsr_mode mode(true);
-    flush_flushes = flushes<T>();
-    evaluate<Tier>(in, array_flush, scalar_flush);
-  }
-  REQUIRE_FALSE(default_flushes);
-  REQUIRE(flush_flushes);
-  failure_log failures;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (bits(array_default[i]) != bits(array_flush[i]) ||
-        bits(scalar_default[i]) != bits(scalar_flush[i])) {
-      if (failures.record())
-        failures.describe("sigmoid(" + show(in[i]) + ") = " + show(array_default[i]) + " / " +
-                          show(scalar_default[i]) + " by default, " + show(array_flush[i]) + " / " +
-                          show(scalar_flush[i]) + " with FTZ+DAZ (array / scalar)");
-    }
-  }
-  INFO(Tier::name << "<" << type_name<T>() << ">, " << in.size() << " inputs, " << failures.count()
-                  << " differ:\n"
-                  << failures.first());
-  CHECK(failures.count() == 0);
+  logistic_test::check_ftz_daz(F::name, in, [&in](std::vector<T>& array_out,
+                                                 std::vector<T>& scalar_out) {
+    F::array(in.data(), array_out.data(), in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) scalar_out[i] = F::scalar(in[i]);
+  });
 }
 
 }  // namespace

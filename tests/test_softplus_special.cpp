@@ -22,11 +22,9 @@
 
 #include "catch.hpp"
 #include "failure_log.hpp"
+#include "ftz_daz.hpp"
 #include "reference.hpp"
 
-#if defined(__SSE2__)
-#include <xmmintrin.h>
-#endif
 
 namespace {
 
@@ -567,63 +565,14 @@ TEST_CASE("scalar, batch and array forms are bit-identical, every tail, misalign
 #if defined(__SSE2__)
 namespace {
 
-constexpr unsigned ftz_daz_bits = 0x8040u;
-
-class mxcsr_mode {
- public:
-  explicit mxcsr_mode(bool flush) : saved_(_mm_getcsr()) {
-    _mm_setcsr((saved_ & ~ftz_daz_bits) | (flush ? ftz_daz_bits : 0u));
-  }
-  ~mxcsr_mode() { _mm_setcsr(saved_); }
-  mxcsr_mode(const mxcsr_mode&) = delete;
-  mxcsr_mode& operator=(const mxcsr_mode&) = delete;
-
- private:
-  unsigned saved_;
-};
-
-template <class F, class T>
-__attribute__((noinline)) void evaluate(const std::vector<T>& in, std::vector<T>& array_out,
-                                        std::vector<T>& scalar_out) {
-  F::array(in.data(), array_out.data(), in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) scalar_out[i] = F::scalar(in[i]);
-}
-
-template <class T>
-__attribute__((noinline)) bool flushes() {
-  volatile T tiny = std::numeric_limits<T>::min();
-  volatile T sub = std::numeric_limits<T>::denorm_min();
-  const T product = tiny * T(0.5);
-  const T operand = sub * T(1);
-  return product == T(0) && operand == T(0);
-}
-
+// The array and the scalar form of F on every input, with the MXCSR flush bits off and on.
 template <class F, class T>
 void check_ftz_daz_independence(const std::vector<T>& in) {
-  std::vector<T> a0(in.size()), s0(in.size()), a1(in.size()), s1(in.size());
-  bool default_flushes = true, flush_flushes = false;
-  {
-    const mxcsr_mode mode(false);
-    default_flushes = flushes<T>();
-    evaluate<F>(in, a0, s0);
-  }
-  {
-    const mxcsr_mode mode(true);
-    flush_flushes = flushes<T>();
-    evaluate<F>(in, a1, s1);
-  }
-  REQUIRE_FALSE(default_flushes);
-  REQUIRE(flush_flushes);
-  failure_log failures;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if ((bits(a0[i]) != bits(a1[i]) || bits(s0[i]) != bits(s1[i])) && failures.record())
-      failures.describe(show(in[i]) + ": " + show(a0[i]) + " by default, " + show(a1[i]) +
-                        " with FTZ+DAZ");
-  }
-  INFO(F::name << "<" << type_name<T>() << ">, " << in.size() << " inputs, " << failures.count()
-               << " differ:\n"
-               << failures.first());
-  CHECK(failures.count() == 0);
+  logistic_test::check_ftz_daz(F::name, in, [&in](std::vector<T>& array_out,
+                                                 std::vector<T>& scalar_out) {
+    F::array(in.data(), array_out.data(), in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) scalar_out[i] = F::scalar(in[i]);
+  });
 }
 
 }  // namespace
