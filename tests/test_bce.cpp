@@ -11,9 +11,11 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "catch.hpp"
+#include "ftz_daz.hpp"
 #include "reference.hpp"
 
 namespace {
@@ -456,3 +458,115 @@ TEST_CASE("bce: double reductions against a long double sum", "[bce][double]") {
     }
   }
 }
+
+// =======================================================================================
+// FTZ / DAZ (bce.hpp): a loss or gradient is a sum of terms, and under FTZ a term below
+// the smallest normal number m flushes. With normal labels and weights (subnormal logits
+// allowed) each result stays within 1 ULP + 8 m of its default-mode value (the terms'
+// coefficients are at most w (1 + pw) <= 5.25 here), a reduction over k elements within
+// 1 ULP + 8 k m; NaN stays NaN. Subnormal labels or weights read as 0 under DAZ: no bound.
+#if defined(__SSE2__)
+namespace {
+
+template <class T>
+struct ftz_case {
+  std::vector<T> x, y, w;
+};
+
+template <class T>
+ftz_case<T> ftz_inputs() {
+  using I = typename std::conditional<sizeof(T) == 4, std::uint32_t, std::uint64_t>::type;
+  const T tail_lo = sizeof(T) == 4 ? T(-106) : T(-746), tail_hi = sizeof(T) == 4 ? T(-80) : T(-700);
+  ftz_case<T> c;
+  std::uint64_t state = 0xF7B;
+  const T labels[] = {T(0), T(1), T(0.3), std::numeric_limits<T>::min() * T(5), T(0.5),
+                      T(1) - std::numeric_limits<T>::epsilon()};
+  for (int i = 0; i < 300000; ++i) {
+    T x;
+    switch (i % 3) {
+      case 0: {  // a subnormal logit
+        const I b = static_cast<I>(1 + splitmix(state) % ((I(1) << (sizeof(T) == 4 ? 23 : 52)) - 1));
+        std::memcpy(&x, &b, sizeof x);
+        break;
+      }
+      case 1:  // a logit whose loss (y = 0) or gradient is subnormal, either sign
+        x = tail_lo + (tail_hi - tail_lo) * static_cast<T>(uniform(state, 0.0f, 1.0f));
+        break;
+      default: {  // any bit pattern
+        const I b = static_cast<I>(splitmix(state));
+        std::memcpy(&x, &b, sizeof x);
+      }
+    }
+    c.x.push_back(splitmix(state) & 1 ? x : -x);
+    c.y.push_back(labels[splitmix(state) % 6]);
+    c.w.push_back(splitmix(state) & 1 ? T(1.5) : T(0.75));
+  }
+  return c;
+}
+
+// |flushed - by_default| <= 1 ULP of by_default + `normals` smallest normal numbers.
+template <class T>
+struct within_flushed_terms {
+  double normals;
+  bool operator()(T by_default, T flushed) const {
+    if (std::isnan(by_default) || std::isnan(flushed)) return std::isnan(by_default) && std::isnan(flushed);
+    if (std::isinf(by_default) || std::isinf(flushed)) return by_default == flushed;
+    const T ulp = std::nextafter(std::fabs(by_default), std::numeric_limits<T>::infinity()) -
+                  std::fabs(by_default);
+    return std::fabs(static_cast<double>(flushed) - static_cast<double>(by_default)) <=
+           static_cast<double>(ulp) + normals * static_cast<double>(std::numeric_limits<T>::min());
+  }
+};
+
+template <class T>
+void check_bce_ftz_daz(const bce_options<T>& o, const char* what) {
+  const ftz_case<T> c = ftz_inputs<T>();
+  const std::size_t n = c.x.size();
+  bce_options<T> opt = o;
+  if (opt.weight) opt.weight = c.w.data();
+  INFO(what);
+  logistic_test::check_ftz_daz("bce_with_logits", c.x, [&](std::vector<T>& a, std::vector<T>& s) {
+    logistic::bce_with_logits(c.x.data(), c.y.data(), a.data(), n, opt);
+    for (std::size_t i = 0; i < n; ++i) {
+      bce_options<T> one = opt;
+      one.weight = nullptr;
+      s[i] = logistic::bce_with_logits(c.x[i], c.y[i], one);  // the array form covers weights
+    }
+  }, within_flushed_terms<T>{8});
+  logistic_test::check_ftz_daz("bce_with_logits_grad", c.x, [&](std::vector<T>& a, std::vector<T>& s) {
+    logistic::bce_with_logits_grad(c.x.data(), c.y.data(), a.data(), n, opt, reduction::none);
+    for (std::size_t i = 0; i < n; ++i) {
+      bce_options<T> one = opt;
+      one.weight = nullptr;
+      s[i] = logistic::bce_with_logits_grad(c.x[i], c.y[i], one);
+    }
+  }, within_flushed_terms<T>{8});
+  // The reductions, over blocks of 1000 elements: reduced loss (array_out) and the fused
+  // pass (scalar_out); each block's first logit labels it.
+  constexpr std::size_t block = 1000;
+  std::vector<T> firsts;
+  for (std::size_t k = 0; k + block <= n; k += block) firsts.push_back(c.x[k]);
+  logistic_test::check_ftz_daz("reduced and fused bce", firsts, [&](std::vector<T>& a, std::vector<T>& s) {
+    std::vector<T> grad(block);
+    for (std::size_t k = 0; k < firsts.size(); ++k) {
+      bce_options<T> part = opt;
+      if (opt.weight) part.weight = c.w.data() + k * block;
+      a[k] = logistic::bce_with_logits(c.x.data() + k * block, c.y.data() + k * block, block, part,
+                                       reduction::sum);
+      s[k] = logistic::bce_with_logits_fused(c.x.data() + k * block, c.y.data() + k * block,
+                                             grad.data(), block, part, reduction::mean);
+    }
+  }, within_flushed_terms<T>{8 * block});
+}
+
+}  // namespace
+
+TEST_CASE("bce: results are bit-identical with FTZ and DAZ set (x86 MXCSR)", "[bce][ftz]") {
+  const float fw = 1.0f;
+  const double dw = 1.0;
+  check_bce_ftz_daz<float>({}, "float, plain");
+  check_bce_ftz_daz<float>({&fw, 2.5f, 0.1f}, "float, weights, pos_weight 2.5, smoothing 0.1");
+  check_bce_ftz_daz<double>({}, "double, plain");
+  check_bce_ftz_daz<double>({&dw, 2.5, 0.1}, "double, weights, pos_weight 2.5, smoothing 0.1");
+}
+#endif  // __SSE2__

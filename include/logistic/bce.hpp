@@ -77,11 +77,16 @@
 //     otherwise; x = -inf gives pw y' inf, i.e. 0 for y' = 0 (any pw) and +inf
 //     otherwise; never NaN from non-NaN inputs in range. NaN in x, y or w gives NaN. The
 //     gradient is finite for every finite input and for +-inf (x = +inf: w (1 - y');
-//     x = -inf: -w pw y'); results that are subnormal are computed, not flushed (the
-//     float soft-label gradient is narrowed from double by one conversion, which FTZ
-//     would flush: the only FTZ-dependent step); the loss is >= 0 for valid inputs; a
-//     loss beyond FLT_MAX (|x| near FLT_MAX with pw or w > 1) is +inf, and so is then
-//     the reduced float loss;
+//     x = -inf: -w pw y'); results that are subnormal are computed, not flushed; the
+//     loss is >= 0 for valid inputs; a loss beyond FLT_MAX (|x| near FLT_MAX with pw or
+//     w > 1) is +inf, and so is then the reduced float loss;
+//   - FTZ / DAZ: unlike the elementwise family, BCE is a sum of terms, and a term below
+//     the smallest normal number m (e^-|x| beyond |x| = 87 for float, 708 for double,
+//     times a label, weight or pw) flushes under FTZ. With normal (or zero) labels and
+//     weights, any logits, a result then stays within 1 ULP + 8 m of its default-mode
+//     value (tested with w (1 + pw) <= 5.25; the bound scales with it), a reduction over
+//     k elements within 1 ULP + 8 k m; NaN stays NaN. Under DAZ a subnormal label or
+//     weight reads as 0 (no bound);
 //   - bad arguments (design §4): n > 0 with x, y or the output null; pos_weight
 //     negative, NaN or infinite; label_smoothing NaN or outside [0, 1];
 //     reduction::none where a reduced value is returned. The forms returning
