@@ -12,9 +12,10 @@
 //     (= calibration_status_message(status)). When status is not `ok`, the
 //     result's numbers are NaN (or the documented neutral value: the identity
 //     transform for a fit) and must not be used as if fitted or measured.
-//   - Each function's header says which statuses it can return and when. The
-//     checks run in the order of this enum (the first failing one is reported),
-//     before any work is done.
+//   - Each function's header lists the statuses it can return, in the order it
+//     checks them (the first failing check is reported), and when. Argument
+//     checks come first, then data checks, then the outcome of a fit; this enum
+//     lists them in that spirit.
 //   - The messages are static strings; the function is pure and thread-safe.
 #ifndef LOGISTIC_CALIBRATION_STATUS_HPP
 #define LOGISTIC_CALIBRATION_STATUS_HPP
@@ -26,6 +27,8 @@ enum class calibration_status {
   null_pointer,          // n > 0 with a null input (or output) pointer
   empty_input,           // n == 0: nothing to fit or measure
   bad_bin_count,         // a bin count of 0
+  bad_binning,           // a binning value other than binning::equal_width or equal_mass
+  bad_range,             // a histogram range [lower, upper] that is empty, reversed or not finite
   bad_label,             // a label that is NaN or outside [0, 1]
   bad_weight,            // a sample weight that is negative, infinite or NaN, or all zero
   bad_probability,       // a probability that is NaN or outside [0, 1]
@@ -33,6 +36,7 @@ enum class calibration_status {
   constant_labels,       // every label equal: no calibration can be fitted
   all_zero_logits,       // every logit 0: the temperature has no effect
   separable,             // the fit's loss keeps falling toward a limit (t -> 0, |A| -> inf)
+  anti_correlated,       // the logits do not rise with the labels: the best scale 1/t is <= 0
   not_converged,         // the iteration limit was reached before the stopping rule held
 };
 
@@ -55,6 +59,13 @@ inline const char* calibration_status_message(calibration_status s) noexcept {
       return "the data are separable: the loss keeps decreasing as the scale grows without bound";
     case calibration_status::not_converged:
       return "the iteration limit was reached before convergence";
+    case calibration_status::anti_correlated:
+      return "the logits are not positively correlated with the labels: the loss is lowest "
+             "at a scale 1/t <= 0, which no temperature t > 0 gives";
+    case calibration_status::bad_binning:
+      return "the binning is neither binning::equal_width nor binning::equal_mass";
+    case calibration_status::bad_range:
+      return "the range needs finite lower < upper (and a finite upper - lower)";
   }
   return "unknown calibration_status";
 }
