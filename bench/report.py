@@ -12,6 +12,8 @@ times, and every ratio compares rows of the same run. Python 3 standard library 
 The sigmoid's tables come first; then the family of issue 3 (logit, the affine sigmoid,
 sigmoid_grad, sigmoid_backward, log_sigmoid, softplus, silu, silu_grad): the issue's
 speed tests as ratios with a pass mark, and one table of ns/element per function.
+Last, the calibration fits of issue 5 (bench/calibration.cpp): ms per fit_temperature and
+fit_platt on 10^6 samples, with their passes.
 """
 import argparse
 import json
@@ -351,6 +353,41 @@ def family(results):
     return lines
 
 
+def calibration(data):
+    """Issue 5: ms per fit of fit_temperature and fit_platt (bench/calibration.cpp rows
+    "fit_<name>.<arch>/<type>/miscalibrated/<n>"), with their passes or iterations."""
+    fits = {}
+    for b in data["benchmarks"]:
+        parts = b["run_name"].split("/")
+        if not parts[0].startswith("fit_") or len(parts) < 4 or b.get("error_occurred"):
+            continue
+        kind = b.get("aggregate_name") if b.get("run_type") == "aggregate" else "iteration"
+        if kind not in ("median", "iteration"):
+            continue
+        ms = b["real_time"] * UNIT_NS[b["time_unit"]] / 1e6
+        fits.setdefault(tuple(parts[:4]), []).append((ms, b))
+    if not fits:
+        return []
+    lines = ["## Calibration (issue 5)", "",
+             "One fit on n samples of an overconfident model (logits 2.5 x the true ones, "
+             "best t near 2.5; Platt on the same scores): median wall time per fit. passes: "
+             "over the data, fit_temperature's validation pass included; Platt's Newton "
+             "iterations each take one pass for the gradient and one or more for the line "
+             "search.", "",
+             "| fit | type | n | ms per fit | passes / iterations | ns per sample and pass | "
+             "fitted t or a |", "|---|---|--:|--:|--:|--:|--:|"]
+    for key in sorted(fits, key=lambda k: (k[0].startswith("fit_platt"), our_order(k[0]), k[1])):
+        runs = sorted(fits[key], key=lambda r: r[0])
+        ms, b = runs[len(runs) // 2]
+        row, type_, _, n = key
+        passes = b.get("passes")
+        count = passes if passes is not None else b.get("iterations")
+        per_pass = f"{ms * 1e6 / (int(n) * passes):.2f}" if passes else ""
+        lines.append(f"| **{row}** | {TYPES[type_][0]} | {size_label(int(n)) if int(n) % 1024 == 0 else n} "
+                     f"| {ms:.2f} | {count:.0f} | {per_pass} | {b.get('value', float('nan')):.6g} |")
+    return lines + [""]
+
+
 def cpu_model_here():
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -406,6 +443,7 @@ def main():
                 out += table(results, ty, se, n)
     out += targets(results)
     out += family(results)
+    out += calibration(data)
     if failed:
         out += ["## Failed rows", ""] + [f"- {f}" for f in failed] + [""]
     print("\n".join(out).rstrip())

@@ -10,6 +10,11 @@
 #include "sigmoid_grad.hpp"
 #include "silu.hpp"
 #include "bce.hpp"
+#include "calibration_metrics.hpp"
+#include "fit_isotonic.hpp"
+#include "summarize.hpp"
+#include "fit_temperature.hpp"
+#include "fit_platt.hpp"
 #include "version.hpp"
 
 #endif
