@@ -24,7 +24,7 @@
 //   calibration_metric logistic::log_loss_from_logits(const T* logits, const T* labels,
 //                                                     std::size_t n) noexcept;
 //   reliability_diagram logistic::reliability_bins(const T* probs, const T* labels,
-//       std::size_t n, std::size_t bins = 15, binning b = binning::equal_width);
+//       std::size_t n, std::size_t bins = 15, binning b = binning::equal_width) noexcept;
 //
 // Meaning. probs[i] is the predicted probability of class 1 and labels[i] the outcome,
 // 0 or 1, or a soft label in [0, 1] (the observed frequency is then the mean label).
@@ -83,9 +83,8 @@
 //   - Allocation: brier_score, log_loss and log_loss_from_logits never allocate; the ECE
 //     and MCE with equal-width bins allocate only for bins > 128 (56 bytes per bin);
 //     equal-mass binning allocates a sorted copy (2 n sizeof(T) bytes); reliability_bins
-//     returns a vector. Nothing throws: an allocation failure in the noexcept functions
-//     terminates (std::terminate, or abort under -fno-exceptions); reliability_bins lets
-//     std::bad_alloc through where exceptions are enabled.
+//     returns a vector. Nothing throws (every function is noexcept): an allocation
+//     failure terminates (std::terminate, or abort under -fno-exceptions).
 //   - Equal-width ECE, MCE and the metrics are O(n) (the bin of p: one multiplication and
 //     at most a couple of edge comparisons); equal mass is O(n log n). Pure, thread-safe.
 #ifndef LOGISTIC_CALIBRATION_METRICS_HPP
@@ -363,7 +362,8 @@ calibration_metric log_loss_from_logits(const T* logits, const T* labels, std::s
 
 template <class T>
 reliability_diagram reliability_bins(const T* probs, const T* labels, std::size_t n,
-                                     std::size_t bins = 15, binning b = binning::equal_width) {
+                                     std::size_t bins = 15,
+                                     binning b = binning::equal_width) noexcept {
   detail::check_type<T>();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const calibration_status s = detail::check_binned(probs, labels, n, bins, b);

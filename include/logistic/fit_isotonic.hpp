@@ -7,7 +7,7 @@
 //   template <class T> class logistic::isotonic_calibrator {   // a copyable value type
 //    public:
 //     isotonic_calibrator() = default;                          // empty: every output NaN
-//     isotonic_calibrator(std::vector<double> thresholds, std::vector<double> values);
+//     isotonic_calibrator(std::vector<double> thresholds, std::vector<double> values) noexcept;
 //     T operator()(T score) const noexcept;
 //     void apply(const T* in, T* out, std::size_t n) const noexcept;
 //     const std::vector<double>& thresholds() const noexcept;
@@ -18,7 +18,7 @@
 //     isotonic_calibrator<T> calibrator; calibration_status status; const char* message;
 //   };
 //   isotonic_fit<T> logistic::fit_isotonic(const T* scores, const T* labels, std::size_t n,
-//                                          const T* weight = nullptr);
+//                                          const T* weight = nullptr) noexcept;
 //
 // Meaning: scikit-learn's IsotonicRegression(increasing=True, out_of_bounds="clip").
 //   1. Samples with weight 0 are dropped; the rest are sorted by score, and samples with
@@ -56,9 +56,9 @@
 //     back from a file). It checks what fitting guarantees: equal, non-zero sizes, finite
 //     strictly increasing thresholds, finite non-decreasing values; anything else gives
 //     an empty calibrator (empty() is true, every output NaN).
-//   - Allocation: fit_isotonic allocates (the copy, the thresholds); a failure lets
-//     std::bad_alloc through where exceptions are enabled and aborts under
-//     -fno-exceptions. Nothing else throws.
+//   - Allocation: fit_isotonic allocates (the sorted copy, the blocks, the
+//     thresholds) and is noexcept, so an allocation failure terminates
+//     (std::terminate, or abort under -fno-exceptions). Nothing throws.
 //   - isotonic_calibrator and isotonic_fit live in the library's per-architecture inline
 //     namespace (detail/config.hpp), like every function, because the calibrator's member
 //     functions are compiled for the translation unit's instruction set. Spelled
@@ -85,7 +85,7 @@ class isotonic_calibrator {
  public:
   isotonic_calibrator() = default;
 
-  isotonic_calibrator(std::vector<double> thresholds, std::vector<double> values)
+  isotonic_calibrator(std::vector<double> thresholds, std::vector<double> values) noexcept
       : thresholds_(std::move(thresholds)), values_(std::move(values)) {
     if (!valid()) {
       thresholds_.clear();
@@ -224,7 +224,7 @@ inline std::vector<isotonic_block> pool_adjacent_violators(const std::vector<iso
 
 template <class T>
 isotonic_fit<T> fit_isotonic(const T* scores, const T* labels, std::size_t n,
-                             const T* weight = nullptr) {
+                             const T* weight = nullptr) noexcept {
   detail::check_type<T>();
   const calibration_status s = detail::check_isotonic(scores, labels, n, weight);
   if (s != calibration_status::ok) return {isotonic_calibrator<T>(), s, calibration_status_message(s)};

@@ -12,7 +12,7 @@
 //     calibration_status status; const char* message;
 //   };
 //   output_summary logistic::summarize(const T* values, std::size_t n, std::size_t bins = 10,
-//                                      T lower = 0, T upper = 1);
+//                                      T lower = 0, T upper = 1) noexcept;
 //
 // Meaning:
 //   - count = n; nan_count, pos_inf_count, neg_inf_count count NaN, +inf and -inf;
@@ -45,8 +45,8 @@
 //       bad_bin_count  bins == 0;
 //       bad_range      lower or upper not finite, lower >= upper, or upper - lower not
 //                      finite in double.
-//   - Nothing throws: an allocation failure lets std::bad_alloc through where exceptions
-//     are enabled and aborts under -fno-exceptions. Pure, thread-safe.
+//   - Nothing throws (noexcept): the histogram is allocated, and an allocation failure
+//     terminates (std::terminate, or abort under -fno-exceptions). Pure, thread-safe.
 #ifndef LOGISTIC_SUMMARIZE_HPP
 #define LOGISTIC_SUMMARIZE_HPP
 
@@ -113,7 +113,7 @@ double scaled_mean(const T* values, std::size_t n, std::size_t finite) noexcept 
 
 template <class T>
 output_summary summarize(const T* values, std::size_t n, std::size_t bins = 10, T lower = 0,
-                         T upper = 1) {
+                         T upper = 1) noexcept {
   detail::check_type<T>();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const calibration_status s = detail::check_summary(values, n, bins, lower, upper);
