@@ -16,6 +16,7 @@
 
 #include "catch.hpp"
 #include "ftz_daz.hpp"
+#include "random.hpp"
 #include "reference.hpp"
 
 namespace {
@@ -75,12 +76,7 @@ bool gradient_within_bound(float got, const reference& r) {
   return float_ulps(got, r.grad) <= 2.0;
 }
 
-std::uint64_t splitmix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15u);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-  return z ^ (z >> 31);
-}
+using logistic_test::splitmix;
 float uniform(std::uint64_t& state, float lo, float hi) {
   return lo + (hi - lo) * static_cast<float>(static_cast<double>(splitmix(state) >> 11) * 0x1p-53);
 }

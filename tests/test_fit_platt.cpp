@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "random.hpp"
 
 namespace {
 
@@ -19,19 +20,9 @@ using logistic::calibration_status;
 using logistic::fit_platt;
 using logistic::platt_fit_options;
 
-std::uint64_t splitmix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15u);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-  return z ^ (z >> 31);
-}
-double uniform(std::uint64_t& state) {  // [0, 1)
-  return static_cast<double>(splitmix(state) >> 11) * 0x1p-53;
-}
-double normal(std::uint64_t& state) {  // Box-Muller
-  const double r = std::sqrt(-2 * std::log(1 - uniform(state)));
-  return r * std::cos(6.283185307179586 * uniform(state));
-}
+using logistic_test::splitmix;
+using logistic_test::standard_normal;
+using logistic_test::uniform01;
 
 template <class T>
 struct dataset {
@@ -46,7 +37,7 @@ dataset<T> two_classes(std::size_t n, double shift, double spread, int one_in, s
   std::uint64_t state = seed;
   for (std::size_t i = 0; i < n; ++i) {
     const bool positive = splitmix(state) % static_cast<std::uint64_t>(one_in) == 0;
-    const double f = (positive ? shift : -shift) + spread * normal(state);
+    const double f = (positive ? shift : -shift) + spread * standard_normal(state);
     d.scores.push_back(static_cast<T>(f));
     d.labels.push_back(positive ? T(1) : T(0));
   }
@@ -223,7 +214,7 @@ TEST_CASE("fit_platt: (a, b) match the long-double pseudo-code on fixed datasets
       dataset<double> d;
       for (std::size_t i = 0; i < n; ++i) {
         const bool positive = i % 3 == 0;
-        d.scores.push_back((positive ? 0.5 : -0.5) + normal(state));
+        d.scores.push_back((positive ? 0.5 : -0.5) + standard_normal(state));
         d.labels.push_back(positive ? 1.0 : 0.0);
       }
       check_against_reference(d);
@@ -256,7 +247,7 @@ TEST_CASE("fit_platt: soft labels count as the class they round to (> 0.5 positi
   dataset<float> soft = hard;
   std::uint64_t state = 9;
   for (float& y : soft.labels) {
-    const float u = static_cast<float>(0.5 * uniform(state));
+    const float u = static_cast<float>(0.5 * uniform01(state));
     y = y > 0.5f ? 1.0f - u : u;  // positives in (0.5, 1], negatives in [0, 0.5]
   }
   soft.labels[0] = 0.5f;  // 0.5 is negative

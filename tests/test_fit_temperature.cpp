@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "random.hpp"
 
 namespace {
 
@@ -32,19 +33,9 @@ using logistic::temperature_fit_options;
 
 // ---------------------------------------------------------------------------------------
 // Data.
-std::uint64_t splitmix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15u);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-  return z ^ (z >> 31);
-}
-double uniform(std::uint64_t& state) {  // [0, 1)
-  return static_cast<double>(splitmix(state) >> 11) * 0x1p-53;
-}
-double normal(std::uint64_t& state) {  // Box-Muller
-  const double r = std::sqrt(-2 * std::log(1 - uniform(state)));
-  return r * std::cos(6.283185307179586 * uniform(state));
-}
+using logistic_test::splitmix;
+using logistic_test::standard_normal;
+using logistic_test::uniform01;
 
 template <class T>
 struct dataset {
@@ -60,8 +51,8 @@ dataset<T> miscalibrated(std::size_t n, double scale, double spread, std::uint64
   dataset<T> d;
   std::uint64_t state = seed;
   for (std::size_t i = 0; i < n; ++i) {
-    const double z = spread * normal(state);
-    const bool positive = uniform(state) < 1 / (1 + std::exp(-z));
+    const double z = spread * standard_normal(state);
+    const bool positive = uniform01(state) < 1 / (1 + std::exp(-z));
     const double x = grid > 0 ? std::nearbyint(scale * z * grid) / grid : scale * z;
     d.logits.push_back(static_cast<T>(x));
     d.labels.push_back(positive ? T(1) : T(0));
@@ -244,14 +235,14 @@ TEST_CASE("fit_temperature: arbitrary (unrounded) logits, soft labels, weights",
   SECTION("double, soft labels") {
     dataset<double> d = miscalibrated<double>(20011, 3.0, 1.0, 5);
     std::uint64_t state = 17;
-    for (double& y : d.labels) y = 0.8 * y + 0.2 * uniform(state);
+    for (double& y : d.labels) y = 0.8 * y + 0.2 * uniform01(state);
     check_against_reference(d, 1e-8, 1e-12);
   }
   SECTION("float, weights") {
     dataset<float> d = miscalibrated<float>(20011, 1.3, 2.0, 6);
     std::uint64_t state = 18;
     for (std::size_t i = 0; i < d.logits.size(); ++i) {
-      d.weights.push_back(static_cast<float>(4 * uniform(state)));
+      d.weights.push_back(static_cast<float>(4 * uniform01(state)));
     }
     check_against_reference(d, 1e-6, 1e-10);
   }
@@ -259,7 +250,7 @@ TEST_CASE("fit_temperature: arbitrary (unrounded) logits, soft labels, weights",
     dataset<double> d;
     std::uint64_t state = 23;
     for (int i = 0; i < 4000; ++i) {
-      const double x = 0.5 + 8 * uniform(state);
+      const double x = 0.5 + 8 * uniform01(state);
       const bool wrong = i % 1000 == 0;
       d.logits.push_back(i % 2 ? x : -x);
       d.labels.push_back((i % 2 == 1) != wrong ? 1.0 : 0.0);
@@ -276,10 +267,10 @@ TEST_CASE("fit_temperature: every length 2..70 (every tail) matches the referenc
     for (std::size_t i = 0; i < n; ++i) {
       // Soft labels that rise with the logit, plus noise: never separable, and
       // positively correlated with the logits.
-      const double x = 6 * uniform(state) - 3;
+      const double x = 6 * uniform01(state) - 3;
       const double p = 1 / (1 + std::exp(-x));
       d.logits.push_back(static_cast<float>(x));
-      d.labels.push_back(static_cast<float>(0.5 + 0.8 * (p - 0.5) + 0.1 * (uniform(state) - 0.5)));
+      d.labels.push_back(static_cast<float>(0.5 + 0.8 * (p - 0.5) + 0.1 * (uniform01(state) - 0.5)));
     }
     // x = 2, y = 0.9 and x = -1, y = 0.1 make L'(0) < 0 for every n.
     d.logits[0] = 2.0f;
@@ -330,7 +321,7 @@ TEST_CASE("fit_temperature: a weight counts as repetitions, weight 0 as absence"
   dataset<double> weighted = base, repeated;
   std::uint64_t state = 29;
   for (std::size_t i = 0; i < base.logits.size(); ++i) {
-    weighted.weights.push_back(std::floor(4 * uniform(state)));  // 0, 1, 2 or 3
+    weighted.weights.push_back(std::floor(4 * uniform01(state)));  // 0, 1, 2 or 3
   }
   // Zero-weight samples may carry any (valid) values: they change nothing.
   weighted.logits[0] = 1e6;

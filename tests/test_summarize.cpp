@@ -12,18 +12,14 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "random.hpp"
 
 namespace {
 
 using logistic::calibration_status;
 
-std::uint64_t splitmix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15u);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-  return z ^ (z >> 31);
-}
-double uniform01(std::uint64_t& state) { return static_cast<double>(splitmix(state) >> 11) * 0x1p-53; }
+using logistic_test::splitmix;
+using logistic_test::uniform01;
 
 // k / B rounded to the nearest T, ties to even (as in test_calibration_metrics.cpp): the
 // candidates around the long double quotient compared by |c B - k|, exact in long double.
