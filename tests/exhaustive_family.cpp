@@ -1,12 +1,12 @@
-// Exhaustive float test of the functions of issue 3: logit, log_sigmoid, softplus,
-// sigmoid_grad, silu, silu_grad (faithful and fast tiers) and sigmoid_backward, on all 2^32
+// Exhaustive float test of sigmoid (issue 2) and the functions of issue 3: logit, log_sigmoid,
+// softplus, sigmoid_grad, silu, silu_grad (faithful and fast tiers) and sigmoid_backward, on all 2^32
 // float inputs (or every N-th with --stride N), for every instruction-set flavor at once.
 // --chunk-stride K sweeps every K-th block of 4096 consecutive floats instead: a sample with
 // the full sweep's cost per input, to time it (a strided sample costs more per input, since
 // each block then mixes the library's common and rare paths).
 //
-// Why one binary: a copy of exhaustive_sigmoid per function and flavor would compute the
-// double reference of each input 36 times and take well over the CI budget. Here
+// Why one binary: a separate sweep per function and flavor would compute the double
+// reference of each input 42 times and take well over the CI budget. Here
 // exhaustive_family_eval.cpp is compiled once per flavor (sse2, avx2, avx512 on x86-64;
 // `native` elsewhere) into tables of plain function pointers; this file, built for the
 // baseline instruction set and free of library templates, computes the references of each
@@ -22,7 +22,7 @@
 //
 // Checks, per function, tier, flavor and input:
 //   - accuracy in ULPs of the exact result (subnormal results: ULP = 2^-149):
-//     faithful logit, log_sigmoid, softplus, sigmoid_grad < 1; silu < 2; silu_grad < 2 where
+//     faithful sigmoid, logit, log_sigmoid, softplus, sigmoid_grad < 1; silu < 2; silu_grad < 2 where
 //     its relative condition number |x f'(x) / f(x)| is below 4 (elsewhere, near its zero
 //     x0 = -1.2785 and for x < -5.5, the absolute error in units of 2^-24 is reported
 //     instead, and checked against the bound include/logistic/silu.hpp documents);
@@ -32,7 +32,7 @@
 //     fast tier <= 4 where the exact result is normal; below it +0 (either zero) or <= 4;
 //   - NaN exactly for NaN input (logit: and p outside [0, 1]; sigmoid_backward: where the
 //     exact product is NaN, 0 * inf), never NaN otherwise;
-//   - ranges: logit has the sign of p - 1/2; log_sigmoid <= 0; softplus >= 0; sigmoid_grad
+//   - ranges: sigmoid in [0, 1]; logit has the sign of p - 1/2; log_sigmoid <= 0; softplus >= 0; sigmoid_grad
 //     in [0, 1/4]; silu has the sign of x (or is zero); silu_grad in [-0.1, 1.1];
 //   - faithful tier: the same bits with FTZ and DAZ set (x86 MXCSR) as without;
 //   - the scalar form equals the array form, on every 61st input.
@@ -70,9 +70,9 @@ constexpr int function_count = family_eval::function_count;
 constexpr int tier_count = family_eval::tier_count;
 
 const char* const function_names[function_count] = {
-    "logit", "log_sigmoid", "softplus", "sigmoid_grad", "silu", "silu_grad", "sigmoid_backward"};
+    "sigmoid", "logit", "log_sigmoid", "softplus", "sigmoid_grad", "silu", "silu_grad", "sigmoid_backward"};
 const char* const tier_names[tier_count] = {"faithful", "fast"};
-const char* const header_of[function_count] = {"logit.hpp",        "softplus.hpp",
+const char* const header_of[function_count] = {"sigmoid.hpp",      "logit.hpp",        "softplus.hpp",
                                                "softplus.hpp",     "sigmoid_grad.hpp",
                                                "silu.hpp",         "silu.hpp",
                                                "sigmoid_grad.hpp"};
@@ -178,6 +178,8 @@ double error_of(float y, const expected& e) {
 template <int F>
 bool in_range(float x, float y) {
   switch (F) {
+    case family_eval::sigmoid:
+      return y >= 0 && y <= 1;
     case family_eval::logit:
       return x < 0.5f ? y < 0 : x > 0.5f ? y > 0 : y == 0;
     case family_eval::log_sigmoid:
@@ -232,7 +234,8 @@ struct worst {
 };
 
 struct stats {
-  worst ulp;                         // where the ULP limit applies
+  worst ulp;                         // where the ULP limit applies, exact value >= FLT_MIN
+  worst below_normal_ulp;            // the same, where the exact value is below FLT_MIN
   worst absolute;                    // silu_grad where it does not (units of 2^-24)...
   worst ill_near_zero_ulp;           // ...and its ULP error there, for the record: near the
   worst ill_far_left_ulp;            // zero x0 = -1.28 (x > -3), and far left (x <= -3)
@@ -248,6 +251,7 @@ struct stats {
   }
   void merge(const stats& o) {
     ulp.merge(o.ulp);
+    below_normal_ulp.merge(o.below_normal_ulp);
     absolute.merge(o.absolute);
     ill_near_zero_ulp.merge(o.ill_near_zero_ulp);
     ill_far_left_ulp.merge(o.ill_far_left_ulp);
@@ -319,7 +323,9 @@ void check_one(const where& w, float x, float dy, float y, const expected& e, st
     return;
   }
   ++s.checked;
-  s.ulp.note(err, x, dy, y, e.value);
+  // The worst error of the normal range and of results below it, apart (the subnormal
+  // results' error is relative to the smallest subnormal, and usually the larger).
+  (e.flags & below_normal ? s.below_normal_ulp : s.ulp).note(err, x, dy, y, e.value);
   if (!limit.passes(err)) fail(s, rule_ulp, w, x, dy, y, e.value);
 }
 
@@ -333,6 +339,12 @@ void check_results(const where& w, const float* x, const float* dy, const float*
                    const expected* ex, std::size_t n, unsigned chunk_flags, stats& s) {
   constexpr ulp_limit limit = limit_of(F, T);
   constexpr bool fast = T == family_eval::fast;
+  if (!fast && (chunk_flags & below_normal)) {
+    // The few chunks with results below the normal range: one by one, for the worst error
+    // among those results alone (the subnormal results' own column of the report).
+    for (std::size_t i = 0; i < n; ++i) check_one<F, T>(w, x[i], dy[i], y[i], ex[i], s);
+    return;
+  }
   if (!(chunk_flags & special_flags[T])) {
     // Most chunks: every exact value finite, measured in ULPs.
     // Counts and a maximum only, no branch: the chunk is regular when the maximum passes
@@ -409,6 +421,7 @@ constexpr checker checkers_of_function[family_eval::tier_count] = {
 
 checker checker_of(int f, int t) {
   switch (f) {
+    case family_eval::sigmoid: return checkers_of_function<family_eval::sigmoid>[t];
     case family_eval::logit: return checkers_of_function<family_eval::logit>[t];
     case family_eval::log_sigmoid: return checkers_of_function<family_eval::log_sigmoid>[t];
     case family_eval::softplus: return checkers_of_function<family_eval::softplus>[t];
@@ -532,6 +545,7 @@ void sweep(const sweep_plan& plan, std::atomic<std::uint64_t>& next_chunk, threa
       x[i] = float_from_bits(static_cast<std::uint32_t>((first + i) * plan.stride));
       dy[i] = logistic_test::backward_dy_of(x[i]);
       const logistic_test::family_references r = logistic_test::family_references_of(x[i]);
+      ex[family_eval::sigmoid][i] = expect(r.sigmoid);
       ex[family_eval::logit][i] = expect(logistic_test::logit_reference(x[i]));
       ex[family_eval::log_sigmoid][i] = expect(r.log_sigmoid);
       ex[family_eval::softplus][i] = expect(r.softplus);
@@ -572,8 +586,8 @@ void print_worst(const worst& w, int f) {
 
 std::uint64_t report(const sweep_plan& plan, const std::vector<stats>& all) {
   std::uint64_t failures = 0;
-  std::printf("\n%-16s %-8s %-6s %-5s %9s %11s %10s  %s\n", "function", "tier", "flavor", "limit",
-              "max ULP", "subnormal", "failures", "worst input");
+  std::printf("\n%-16s %-8s %-6s %-5s %9s %11s %9s %10s  %s\n", "function", "tier", "flavor",
+              "limit", "max ULP", "subnormal", "sub. ULP", "failures", "worst input");
   for (int f = 0; f < function_count; ++f) {
     for (int t = 0; t < tier_count; ++t) {
       if (!plan.present[f][t]) continue;
@@ -586,9 +600,15 @@ std::uint64_t report(const sweep_plan& plan, const std::vector<stats>& all) {
         failures += s.total_failures();
         char lim[16];
         std::snprintf(lim, sizeof lim, "%s%g", limit.inclusive ? "<=" : "<", limit.ulp);
-        std::printf("%-16s %-8s %-6s %-5s %9.4f %11" PRIu64 " %10" PRIu64 "  ", function_names[f],
-                    tier_names[t], fv.name, lim, s.ulp.err, s.subnormal_results,
-                    s.total_failures());
+        // max ULP: the worst error where the exact value is normal (or above FLT_MAX);
+        // sub. ULP: where it is below FLT_MIN (faithful tier; "-" where none was measured).
+        char below[16] = "-";
+        if (t == family_eval::faithful && s.below_normal_ulp.err >= 0) {
+          std::snprintf(below, sizeof below, "%.4f", s.below_normal_ulp.err);
+        }
+        std::printf("%-16s %-8s %-6s %-5s %9.4f %11" PRIu64 " %9s %10" PRIu64 "  ",
+                    function_names[f], tier_names[t], fv.name, lim, s.ulp.err,
+                    s.subnormal_results, below, s.total_failures());
         print_worst(s.ulp, f);
         std::printf("\n");
         if (s.absolute_checked > 0) {
@@ -719,7 +739,8 @@ int main(int argc, char** argv) {
   // A harness that saw no subnormal result would not be testing that they are kept: every
   // faithful function but logit has some among all 2^32 inputs.
   if (plan.stride == 1 && plan.chunk_stride == 1) {
-    for (int f = family_eval::log_sigmoid; f < function_count; ++f) {
+    for (int f = 0; f < function_count; ++f) {
+      if (f == family_eval::logit) continue;  // logit's results are never that small
       for (std::size_t fl = 0; fl < plan.flavors.size(); ++fl) {
         const flavor& fv = plan.flavors[fl];
         const family_eval::entry& fn = fv.table->functions[f][family_eval::faithful];

@@ -9,6 +9,8 @@
 // written, and reports the rest as absent.
 #include <cstddef>
 
+#include <logistic/sigmoid.hpp>
+
 #if __has_include(<logistic/logit.hpp>)
 #include <logistic/logit.hpp>
 #define LOGISTIC_FAMILY_HAS_LOGIT 1
@@ -51,6 +53,10 @@ namespace {
 
 #define LOGISTIC_FAMILY_ENTRY(name, tier) {name##_##tier##_array, name##_##tier##_scalar, nullptr, nullptr}
 #define LOGISTIC_FAMILY_NONE {nullptr, nullptr, nullptr, nullptr}
+
+LOGISTIC_FAMILY_BOTH_TIERS(sigmoid)
+#define LOGISTIC_FAMILY_SIGMOID \
+  {LOGISTIC_FAMILY_ENTRY(sigmoid, faithful), LOGISTIC_FAMILY_ENTRY(sigmoid, fast)}
 
 #if defined(LOGISTIC_FAMILY_HAS_LOGIT)
 LOGISTIC_FAMILY_UNARY(logit, logistic, faithful)
@@ -103,6 +109,6 @@ LOGISTIC_FAMILY_BOTH_TIERS(silu_grad)
 extern const family_eval::table LOGISTIC_FAMILY_EVAL_ENTRY;
 const family_eval::table LOGISTIC_FAMILY_EVAL_ENTRY = {
     LOGISTIC_FAMILY_STRING(LOGISTIC_ARCH_NAMESPACE),
-    {LOGISTIC_FAMILY_LOGIT, LOGISTIC_FAMILY_LOG_SIGMOID, LOGISTIC_FAMILY_SOFTPLUS,
+    {LOGISTIC_FAMILY_SIGMOID, LOGISTIC_FAMILY_LOGIT, LOGISTIC_FAMILY_LOG_SIGMOID, LOGISTIC_FAMILY_SOFTPLUS,
      LOGISTIC_FAMILY_SIGMOID_GRAD, LOGISTIC_FAMILY_SILU, LOGISTIC_FAMILY_SILU_GRAD,
      LOGISTIC_FAMILY_SIGMOID_BACKWARD}};

@@ -129,7 +129,7 @@ inline double silu_grad_negative(double x, double e) {
 // All references of x at once: one exp and one log1p (and an expm1 near the zero of
 // silu_grad), shared by every function, tier and instruction set of the harness.
 struct family_references {
-  exact_value log_sigmoid, softplus, sigmoid_grad, silu, silu_grad;
+  exact_value sigmoid, log_sigmoid, softplus, sigmoid_grad, silu, silu_grad;
   // |x silu_grad'(x) / silu_grad(x)|, the relative condition number of silu_grad (the 2 ULP
   // bound holds where it is below 4); only good to a few digits, enough to classify x.
   double silu_grad_condition;
@@ -140,14 +140,14 @@ inline family_references family_references_of(float xf) {
   constexpr double inf = std::numeric_limits<double>::infinity();
   if (std::isnan(x)) {
     const exact_value nan{x};
-    return {nan, nan, nan, nan, nan, 0.0};
+    return {nan, nan, nan, nan, nan, nan, 0.0};
   }
   if (std::isinf(x)) {
     // Limits: log_sigmoid -> x or 0, softplus -> 0 or x, sigmoid_grad -> 0, silu -> -0 or x
     // (x e^x -> 0 from below), silu_grad -> -0 or 1. Exact, hence condition 0.
     const bool pos = x > 0;
-    return {{pos ? -0.0 : -inf}, {pos ? inf : 0.0}, {0.0}, {pos ? inf : -0.0},
-            {pos ? 1.0 : -0.0},  0.0};
+    return {{pos ? 1.0 : 0.0},  {pos ? -0.0 : -inf}, {pos ? inf : 0.0}, {0.0},
+            {pos ? inf : -0.0}, {pos ? 1.0 : -0.0},  0.0};
   }
   const double a = std::fabs(x);
   double e, l;  // e^-a and log1p(e^-a)
@@ -179,8 +179,15 @@ inline family_references family_references_of(float xf) {
   const double grad = e * inv2;
   r.sigmoid_grad = {grad, grad == 0.25 && x != 0 ? -1 : 0};
 
-  // silu(x) = x sigma(x), sigma(x) = 1 / (1 + e) or e / (1 + e).
+  // sigma(x) = 1 / (1 + e) or e / (1 + e). It rounds to 1 in double (x > 36.7) while the
+  // exact value stays below, and to 1/2 for tiny x while the exact value is 1/2 + x/4.
   const double sigma = x >= 0 ? inv : e * inv;
+  int sigma_residual = 0;
+  if (sigma == 1) sigma_residual = -1;
+  if (sigma == 0.5 && x != 0) sigma_residual = x > 0 ? 1 : -1;
+  r.sigmoid = {sigma, sigma_residual};
+
+  // silu(x) = x sigma(x).
   const double silu = x * sigma;
   int silu_residual = 0;
   if (x > 0 && silu == x) silu_residual = -1;    // x sigma(x) < x

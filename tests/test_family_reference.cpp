@@ -235,10 +235,12 @@ std::vector<float> logit_inputs() {
 TEST_CASE("family references agree with MPFR on all binades", "[reference]") {
   mpfr_family m;
   const std::vector<float> xs = unary_inputs();
-  accuracy log_sigmoid, softplus, sigmoid_grad, silu, silu_grad;
+  accuracy sigmoid, log_sigmoid, softplus, sigmoid_grad, silu, silu_grad;
   for (const float x : xs) {
     if (std::isinf(x)) continue;  // limits, checked in the next test case
     const logistic_test::family_references r = logistic_test::family_references_of(x);
+    m.sigmoid(x);
+    compare(m, r.sigmoid, x, 0, sigmoid, "sigmoid");
     m.log_sigmoid(x);
     compare(m, r.log_sigmoid, x, 0, log_sigmoid, "log_sigmoid");
     m.softplus(x);
@@ -250,17 +252,19 @@ TEST_CASE("family references agree with MPFR on all binades", "[reference]") {
     m.silu_grad(x);
     compare(m, r.silu_grad, x, 0, silu_grad, "silu_grad");
   }
+  report("sigmoid", sigmoid);
   report("log_sigmoid", log_sigmoid);
   report("softplus", softplus);
   report("sigmoid_grad", sigmoid_grad);
   report("silu", silu);
   report("silu_grad", silu_grad);
-  for (const accuracy* a : {&log_sigmoid, &softplus, &sigmoid_grad, &silu, &silu_grad}) {
+  for (const accuracy* a : {&sigmoid, &log_sigmoid, &softplus, &sigmoid_grad, &silu, &silu_grad}) {
     CHECK(a->failures == 0);
     CHECK(a->max_relative < relative_limit);
     CHECK(a->checked + 2 == xs.size());  // all but +-inf
   }
-  // The powers of two among the inputs exercise the residual signs of these three.
+  // The powers of two among the inputs exercise the residual signs of these four.
+  CHECK(sigmoid.residuals_confirmed > 100);
   CHECK(sigmoid_grad.residuals_confirmed > 100);
   CHECK(silu.residuals_confirmed > 100);
   CHECK(silu_grad.residuals_confirmed > 100);
@@ -270,6 +274,8 @@ TEST_CASE("family references at +-inf are the limits", "[reference]") {
   constexpr float inf = std::numeric_limits<float>::infinity();
   const logistic_test::family_references pos = logistic_test::family_references_of(inf);
   const logistic_test::family_references neg = logistic_test::family_references_of(-inf);
+  CHECK(pos.sigmoid.value == 1.0);
+  CHECK(neg.sigmoid.value == 0.0);
   CHECK(pos.log_sigmoid.value == 0.0);
   CHECK(neg.log_sigmoid.value == -static_cast<double>(inf));
   CHECK(pos.softplus.value == static_cast<double>(inf));
