@@ -12,8 +12,10 @@ times, and every ratio compares rows of the same run. Python 3 standard library 
 The sigmoid's tables come first; then the family of issue 3 (logit, the affine sigmoid,
 sigmoid_grad, sigmoid_backward, log_sigmoid, softplus, silu, silu_grad): the issue's
 speed tests as ratios with a pass mark, and one table of ns/element per function.
-Last, the calibration fits of issue 5 (bench/calibration.cpp): ms per fit_temperature and
-fit_platt on 10^6 samples, with their passes.
+Then the calibration fits of issue 5 (bench/calibration.cpp): ms per fit_temperature and
+fit_platt on 10^6 samples, with their passes. Last, runtime dispatch (issue 6,
+bench/dispatch.cpp): the ".dispatch" rows, built for the baseline, against the header-only
+rows of the architecture the library selected.
 """
 import argparse
 import json
@@ -156,7 +158,8 @@ def size_label(n):
 def table(results, type_, set_, n):
     """The sigmoid's table of one type, input set and size (the family's rows are left out)."""
     rows = sorted((t, cv, row) for (row, ty, se, size), (t, cv) in results.items()
-                  if (ty, se, size) == (type_, set_, n) and parse_row(row) is None)
+                  if (ty, se, size) == (type_, set_, n) and parse_row(row) is None
+                  and not is_dispatch(row))
     if not rows:
         return []
     by_row = {row: t for t, _, row in rows}
@@ -221,7 +224,7 @@ def mark(value, need, at_least=True):
 
 
 def family_rows(results, function, type_):
-    rows = {row for (row, ty, _, _) in results if ty == type_ and
+    rows = {row for (row, ty, _, _) in results if ty == type_ and not is_dispatch(row) and
             (parse_row(row) or (None,))[0] == function}
     ours = sorted((r for r in rows if parse_row(r)[1] != "naive"), key=our_order)
     naive = sorted((r for r in rows if parse_row(r)[1] == "naive"),
@@ -388,6 +391,57 @@ def calibration(data):
     return lines + [""]
 
 
+def is_dispatch(row):
+    """A row of logistic::dispatch (bench/dispatch.cpp): shown in its own section only."""
+    return row.endswith(".dispatch")
+
+
+# Issue 6: a dispatched row matches its header-only row "within noise" when their times
+# differ by at most this fraction or twice the larger coefficient of variation.
+DISPATCH_NOISE = 0.03
+
+
+def dispatch_section(results, ctx):
+    """Each ".dispatch" row against the header-only row of the selected architecture."""
+    rows = sorted({row for (row, _, _, _) in results if is_dispatch(row)})
+    if not rows:
+        return []
+    arch = ctx.get("logistic.dispatch_arch", "?")
+    lines = ["## Runtime dispatch (issue 6)", "",
+             f"The `.dispatch` rows call `logistic::dispatch` from a unit built for the "
+             f"baseline; the library selected **{arch}** on this machine. Each cell: the "
+             f"dispatched row's time ÷ the header-only `.{arch}` row's (1.00: the same "
+             f"speed), ✓ when within noise (at most {DISPATCH_NOISE:.0%} apart, or twice "
+             "the larger coefficient of variation of the two rows).", ""]
+    cols = sorted({(se, n) for (row, _, se, n) in results if row in rows},
+                  key=lambda c: (c[0] != "useful", c[1]))
+    lines += ["| row | type | " + " | ".join(size_label(n) + (f" {se}" if se != "useful"
+                                                                 else "") for se, n in cols)
+              + " |", "|---|---|" + "--:|" * len(cols)]
+    verdicts = []
+    for row in rows:
+        base = row[:-len("dispatch")] + arch
+        for type_ in TYPES:
+            cells = []
+            for se, n in cols:
+                mine, cv_mine = results.get((row, type_, se, n), (None, None))
+                theirs, cv_theirs = results.get((base, type_, se, n), (None, None))
+                if not mine or not theirs:
+                    cells.append("n/a")
+                    continue
+                ratio = mine / theirs
+                noise = max(DISPATCH_NOISE, 2 * max(cv_mine or 0.0, cv_theirs or 0.0))
+                ok = abs(ratio - 1) <= noise
+                verdicts.append(ok)
+                cells.append(f"{ratio:.2f} {'✓' if ok else '✗'}")
+            if any(c != "n/a" for c in cells):
+                lines.append(f"| `{row}` ÷ `{base}` | {TYPES[type_][0]} | " + " | ".join(cells)
+                             + " |")
+    if verdicts:
+        lines += ["", f"Within noise: {sum(verdicts)} of {len(verdicts)} cells."]
+    return lines + [""]
+
+
 def cpu_model_here():
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -444,6 +498,7 @@ def main():
     out += targets(results)
     out += family(results)
     out += calibration(data)
+    out += dispatch_section(results, ctx)
     if failed:
         out += ["## Failed rows", ""] + [f"- {f}" for f in failed] + [""]
     print("\n".join(out).rstrip())
