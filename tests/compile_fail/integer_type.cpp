@@ -9,6 +9,15 @@
 //   LOGISTIC_COMPILE_FAIL_FAST_SCALAR logistic::fast::sigmoid(int)
 //   LOGISTIC_COMPILE_FAIL_FAST_BATCH  logistic::fast::sigmoid(xsimd::batch<int>)
 //   LOGISTIC_COMPILE_FAIL_FAST_ARRAY  logistic::fast::sigmoid(const int*, int*, n)
+//   and one array entry point of each other public header:
+//   LOGISTIC_COMPILE_FAIL_LOGIT       logistic::logit(const int*, int*, n)
+//   LOGISTIC_COMPILE_FAIL_SOFTPLUS    logistic::softplus(const int*, int*, n)
+//   LOGISTIC_COMPILE_FAIL_GRAD        logistic::sigmoid_grad(const int*, int*, n)
+//   LOGISTIC_COMPILE_FAIL_BACKWARD    logistic::sigmoid_backward(const int*, const int*, int*, n)
+//   LOGISTIC_COMPILE_FAIL_SILU        logistic::silu(const int*, int*, n)
+//   LOGISTIC_COMPILE_FAIL_AFFINE      logistic::sigmoid(const int*, int*, n, affine<int>)
+//   LOGISTIC_COMPILE_FAIL_BCE         logistic::bce_with_logits(const int*, const int*, n)
+//   LOGISTIC_COMPILE_FAIL_CALIBRATION logistic::expected_calibration_error(const int*, ...)
 //   LOGISTIC_COMPILE_FAIL_CONTROL     every call above with float: must compile, so that the
 //                                     cases fail because of the integer and nothing else.
 #include <cstddef>
@@ -57,6 +66,30 @@ int main() {
 #endif
 #if defined(LOGISTIC_COMPILE_FAIL_FAST_ARRAY) || defined(LOGISTIC_COMPILE_FAIL_CONTROL)
   logistic::fast::sigmoid(in, out, 4);
+#endif
+#if defined(LOGISTIC_COMPILE_FAIL_LOGIT) || defined(LOGISTIC_COMPILE_FAIL_CONTROL)
+  logistic::logit(in, out, 4);
+#endif
+#if defined(LOGISTIC_COMPILE_FAIL_SOFTPLUS) || defined(LOGISTIC_COMPILE_FAIL_CONTROL)
+  logistic::softplus(in, out, 4);
+#endif
+#if defined(LOGISTIC_COMPILE_FAIL_GRAD) || defined(LOGISTIC_COMPILE_FAIL_CONTROL)
+  logistic::sigmoid_grad(in, out, 4);
+#endif
+#if defined(LOGISTIC_COMPILE_FAIL_BACKWARD) || defined(LOGISTIC_COMPILE_FAIL_CONTROL)
+  logistic::sigmoid_backward(in, in, out, 4);
+#endif
+#if defined(LOGISTIC_COMPILE_FAIL_SILU) || defined(LOGISTIC_COMPILE_FAIL_CONTROL)
+  logistic::silu(in, out, 4);
+#endif
+#if defined(LOGISTIC_COMPILE_FAIL_AFFINE) || defined(LOGISTIC_COMPILE_FAIL_CONTROL)
+  logistic::sigmoid(in, out, 4, logistic::affine<value_type>{value_type(1), value_type(0)});
+#endif
+#if defined(LOGISTIC_COMPILE_FAIL_BCE) || defined(LOGISTIC_COMPILE_FAIL_CONTROL)
+  sink += static_cast<int>(logistic::bce_with_logits(in, in, 4));
+#endif
+#if defined(LOGISTIC_COMPILE_FAIL_CALIBRATION) || defined(LOGISTIC_COMPILE_FAIL_CONTROL)
+  sink += static_cast<int>(logistic::expected_calibration_error(in, in, 4).value);
 #endif
 
   return sink + static_cast<int>(out[0]) + static_cast<int>(in[0]);
