@@ -48,7 +48,7 @@ template <class T, class A>
 LOGISTIC_INLINE reciprocal_parts<T, A> reciprocal_one_plus(const exp_parts<T, A>& e) noexcept {
   using B = batch<T, A>;
   const B one(T(1));
-  const B y0 = one / (one + mul_add(e.E, e.Q, e.E));
+  const B y0 = divide(one, one + mul_add(e.E, e.Q, e.E));
   const B rho = neg_mul_add(e.E * e.Q, y0, residual(e.E, y0, one - y0));
   return {y0, rho};
 }
@@ -68,6 +68,21 @@ LOGISTIC_INLINE batch<T, A> scaled_exp_product(batch<T, A> a, batch<T, A> z) noe
 // sigmoid_grad
 // ---------------------------------------------------------------------------
 
+// NaN lanes of a result computed from z = |x|. On NEON the sign of a NaN result is
+// that of whichever NaN operand the compiler placed first in each instruction, and
+// that placement differs between the inlined scalar, batch and array forms; there
+// the result is z + z (z quieted, positive), as SSE2, AVX2 and AVX-512 give, so
+// that the forms stay bit-identical. Elsewhere the result as it is.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> nan_as_quiet_input(batch<T, A> z, batch<T, A> result) noexcept {
+#if defined(__aarch64__) || defined(__ARM_NEON)
+  return xsimd::select(z != z, z + z, result);
+#else
+  (void)z;
+  return result;
+#endif
+}
+
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> sigmoid_grad_main(batch<T, A> z) noexcept {
   using B = batch<T, A>;
@@ -75,7 +90,7 @@ LOGISTIC_INLINE batch<T, A> sigmoid_grad_main(batch<T, A> z) noexcept {
   const reciprocal_parts<T, A> r = reciprocal_one_plus(e);
   const product<T, A> t = two_prod(e.E, r.y0);
   const B u = mul_add(B(T(2)), r.rho, e.Q);
-  return mul_add_corrected(t.hi, r.y0, r.y0 * mul_add(t.hi, u, t.lo));
+  return nan_as_quiet_input(z, mul_add_corrected(t.hi, r.y0, r.y0 * mul_add(t.hi, u, t.lo)));
 }
 
 // Batches with some |x| > z_main: there sigma' = RN(e) in the scaled domain
@@ -113,7 +128,7 @@ LOGISTIC_INLINE batch<T, A> sigmoid_grad_fast_main(batch<T, A> z) noexcept {
     e = p.E * (one + p.Q);  // see sigmoid_fast_main: no subnormal E q
   }
   const B square = mul_add(e, e + B(T(2)), one);  // (1 + e)^2
-  return clamp_above(e / square, T(0.25));
+  return nan_as_quiet_input(z, clamp_above(divide(e, square), T(0.25)));
 }
 
 template <class T, class A>

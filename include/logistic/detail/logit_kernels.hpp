@@ -77,7 +77,7 @@ LOGISTIC_INLINE batch<T, A> logit_lower(batch<T, A> q) noexcept {
   const B one(T(1));
   const B w_hi = one - q;
   const B w_lo = (one - w_hi) - q;  // Fast2Sum: exact
-  const B v_hi = q / w_hi;
+  const B v_hi = divide(q, w_hi);
   const B rho = residual(v_hi, w_hi, q);
   const B v_lo = neg_mul_add(v_hi, w_lo, rho) * (one + v_hi);
   const log_sum<T, A> l = log_core<0>(v_hi, v_lo);

@@ -79,7 +79,7 @@ LOGISTIC_INLINE batch<T, A> reciprocal_estimate(batch<T, A> d) noexcept {
   // Zero-masked with a full mask: see clamp_above.
   if constexpr (reciprocal_is_estimate<T, A>::value) return _mm512_maskz_rcp14_ps(0xFFFF, d);
 #endif
-  return batch<T, A>(T(1)) / d;
+  return divide(batch<T, A>(T(1)), d);
 }
 
 // The faithful sigmoid for |x| = z <= z_main (or NaN).
@@ -151,7 +151,7 @@ LOGISTIC_INLINE batch<T, A> sigmoid_fast_main(batch<T, A> x, batch<T, A> z) noex
   } else {
     e = p.E * (B(T(1)) + p.Q);
   }
-  return xsimd::select(x < B(T(0)), e, B(T(1))) / (B(T(1)) + e);
+  return divide(xsimd::select(x < B(T(0)), e, B(T(1))), B(T(1)) + e);
 }
 
 // Fast tier, float on AVX-512: sigma = 4 / (4 + 4 e^-x) on the signed x, in
@@ -199,7 +199,7 @@ LOGISTIC_INLINE batch<float, A> sigmoid_fast_avx512(batch<float, A> x) noexcept 
                                       _mm512_load_ps(C::t4 + 16));
   const B q = mul_add(B(C::c2), r, B(C::c1)) * r;
   const B e4 = _mm512_maskz_scalef_ps(0xFFFF, mul_add(t4, q, t4), m);
-  return B(4.0f) / (B(4.0f) + e4);
+  return divide(B(4.0f), B(4.0f) + e4);
 }
 #endif
 

@@ -242,7 +242,7 @@ LOGISTIC_INLINE batch<T, A> silu_fast_main(batch<T, A> x, batch<T, A> z) noexcep
   const B e = exp_neg_rounded<!has_fused_fma<A>::value>(z);
   // For NaN x the numerator is x itself, and a division keeps its dividend's NaN.
   const auto negative = x < B(T(0));
-  return mul_where(negative, x, e) / (one + e);
+  return divide(mul_where(negative, x, e), one + e);
 }
 
 template <class T, class A>
@@ -276,7 +276,7 @@ LOGISTIC_INLINE batch<T, A> silu_grad_fast_main(batch<T, A> x, batch<T, A> z) no
   // (1 + e)^2 = d^2 + 2 d d_lo with d + d_lo = 1 + e exactly (Fast2Sum)
   const B d = one + e;
   const B d_lo = (one - d) + e;
-  return numerator / mul_add_corrected(d, d, (d + d) * d_lo);
+  return divide(numerator, mul_add_corrected(d, d, (d + d) * d_lo));
 }
 
 template <class T, class A>

@@ -196,6 +196,20 @@ LOGISTIC_INLINE batch<T, A> neg_mul_add(batch<T, A> x, batch<T, A> y, batch<T, A
   return fnma_impl(x, y, z, fma_kind<A>{});
 }
 
+// x / y, correctly rounded. xsimd (8.1 to 14.x) divides float batches on
+// aarch64 by a reciprocal estimate and two Newton steps, which is not the
+// rounded quotient; the kernels' error bounds assume it is, so aarch64 calls
+// the divide instruction itself. Everywhere else this is x / y.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> divide(batch<T, A> x, batch<T, A> y) noexcept {
+#if defined(__aarch64__)
+  if constexpr (std::is_same<T, float>::value && std::is_base_of<xsimd::neon64, A>::value) {
+    return vdivq_f32(x, y);
+  }
+#endif
+  return x / y;
+}
+
 // The exact product x*y = hi + lo (barring underflow).
 template <class T, class A>
 struct product {
