@@ -53,19 +53,26 @@ reference reference_of(long double x, long double y, long double w, long double 
   return {loss, w * (t1 - t2) * scale, std::fabs(w) * std::max(t1, t2) * scale};
 }
 
-// |got - exact| in float ULPs of the exact value (subnormal results: ULP 2^-149).
-double float_ulps(float got, long double exact) {
+// |got - exact| in ULPs of T at the exact value (subnormal results: T's smallest
+// subnormal); +-inf counts as exact for an exact value beyond T's largest finite value
+// plus half an ULP, where round to nearest overflows.
+template <class T>
+double ulps_in(T got, long double exact) {
   if (std::isnan(got) || std::isnan(static_cast<double>(exact))) {
     return std::isnan(got) && std::isnan(static_cast<double>(exact)) ? 0 : HUGE_VAL;
   }
-  if (std::isinf(got) || std::isinf(static_cast<double>(exact))) {
-    // +-inf is the right float for an exact value beyond FLT_MAX + ULP/2.
-    const bool overflows = std::fabs(exact) >= 0x1p128L - 0x1p103L && (got > 0) == (exact > 0);
-    return static_cast<long double>(got) == exact || overflows ? 0 : HUGE_VAL;
+  constexpr int digits = std::numeric_limits<T>::digits;
+  constexpr int max_exponent = std::numeric_limits<T>::max_exponent;
+  const long double overflow = std::ldexp(1.0L, max_exponent) - std::ldexp(1.0L, max_exponent - digits - 1);
+  if (std::isinf(got) || std::fabs(exact) >= overflow) {
+    const bool overflows = std::fabs(exact) >= overflow && (got > 0) == (exact > 0);
+    return std::isinf(got) && (static_cast<long double>(got) == exact || overflows) ? 0 : HUGE_VAL;
   }
-  const long double ulp = logistic_test::ulp_of<float>(static_cast<double>(exact));
+  const long double ulp = logistic_test::ulp_of<T>(static_cast<double>(exact));
   return static_cast<double>(std::fabs(static_cast<long double>(got) - exact) / ulp);
 }
+
+double float_ulps(float got, long double exact) { return ulps_in<float>(got, exact); }
 
 // The gradient's rule: 2 ULP, or within 2^-32 of its larger term of its zero an absolute
 // 2^-56 of that term (plus the smallest subnormal's half, the last rounding).
@@ -206,6 +213,111 @@ TEST_CASE("bce: values at x = 0 and the huge-logit asymptotes", "[bce][special]"
   CHECK(float_ulps(logistic::bce_with_logits(100.0f, 1.0f, {nullptr, 3.0f, 0.0f}), 3 * std::exp(-100.0L)) < 1.0);
   CHECK(logistic::bce_with_logits(-200.0f, 0.0f) == 0.0f);
   CHECK(logistic::bce_with_logits(-1e30f, 0.0f) == 0.0f);
+}
+
+// Extreme weights, pos_weight, labels and smoothing (bce.hpp: beyond 2^32 / 2^16 or below
+// 2^-40 in float, beyond 2^256 / 2^128 or below 2^-300 in double, computed in long double):
+// the exact value rounded, +-inf only where the exact value is beyond the type's range, never
+// NaN -- for the loss, the gradient, and the reduced and fused forms of one element.
+template <class T>
+void check_extreme_arguments(const std::vector<T>& pos_weights, const std::vector<T>& weights,
+                             const std::vector<T>& labels) {
+  std::vector<T> xs;
+  for (float v : logit_grid()) xs.push_back(static_cast<T>(v));
+  const std::size_t n = xs.size();
+  std::vector<T> y(n), w(n), loss(n), grad(n);
+  for (std::size_t i = 0; i < n; ++i) w[i] = weights[i % weights.size()];
+  double worst = 0;
+  for (T label : labels) {
+    std::fill(y.begin(), y.end(), label);
+    for (T pw : pos_weights) {
+      for (T alpha : {T(0), T(0.1), T(1e-20)}) {
+        const bce_options<T> o{w.data(), pw, alpha};
+        REQUIRE(logistic::bce_with_logits(xs.data(), y.data(), loss.data(), n, o) == bce_status::ok);
+        REQUIRE(logistic::bce_with_logits_grad(xs.data(), y.data(), grad.data(), n, o, reduction::none) ==
+                bce_status::ok);
+        for (std::size_t i = 0; i < n; ++i) {
+          const reference r = reference_of(xs[i], label, w[i], pw, alpha);
+          bce_options<T> one = o;
+          one.weight = &w[i];
+          T g1 = T(0);
+          const T reduced = logistic::bce_with_logits(&xs[i], &y[i], 1, one, reduction::sum);
+          const T fused = logistic::bce_with_logits_fused(&xs[i], &y[i], &g1, 1, one, reduction::sum);
+          INFO("x = " << xs[i] << " y = " << label << " w = " << w[i] << " pw = " << pw << " alpha = " << alpha
+                      << ": loss " << loss[i] << " (reduced " << reduced << ", fused " << fused << "), grad "
+                      << grad[i] << " (fused " << g1 << "); exact " << static_cast<double>(r.loss) << ", "
+                      << static_cast<double>(r.grad));
+          const double e = std::max({ulps_in<T>(loss[i], r.loss), ulps_in<T>(grad[i], r.grad),
+                                     ulps_in<T>(g1, r.grad)});
+          // A float reduction's terms are the cheaper ones (6 ULP), double's the faithful ones.
+          const double term_bound = sizeof(T) == 4 ? 6.0 : 2.0;
+          const double e_term = std::max(ulps_in<T>(reduced, r.loss), ulps_in<T>(fused, r.loss));
+          // The gradient's zero (soft labels) has its absolute rule (bce.hpp: float within
+          // 2^-32 of the larger term, double 2^-4), and a label outside [0, 1] has no bound
+          // (its terms cancel): only no NaN.
+          const long double near_zero = sizeof(T) == 4 ? 0x1p-32L : 0x1p-4L;
+          if (label <= T(1)) {
+            const bool grad_in_ulps = std::fabs(r.grad) >= near_zero * r.big;
+            worst = std::max(worst, grad_in_ulps ? e : ulps_in<T>(loss[i], r.loss));
+            CHECK(ulps_in<T>(loss[i], r.loss) <= 2.0);
+            if (grad_in_ulps) CHECK(e <= 2.0);
+            CHECK(e_term <= term_bound);
+          }
+          CHECK(!std::isnan(loss[i]));
+          CHECK(!std::isnan(grad[i]));
+          CHECK(!std::isnan(reduced));
+          CHECK(!std::isnan(g1));
+        }
+      }
+    }
+  }
+  WARN("extreme arguments, " << (sizeof(T) == 4 ? "float" : "double") << ", flavor " LOGISTIC_TEST_FLAVOR
+                          << ": max " << worst << " ULP");
+}
+
+TEST_CASE("bce: extreme weights, pos_weight, labels and smoothing give the rounded exact value or +-inf",
+          "[bce][special]") {
+  const float fmax = std::numeric_limits<float>::max();
+  check_extreme_arguments<float>({0.0f, 1.0f, 0x1p31f, 0x1p33f, 0x1p116f, 1e38f, fmax, 1e-13f, 1e-30f},
+                                 {1.0f, 0.5f, 0x1p31f, 0x1p33f, 0x1p116f, 1e38f, fmax, -1e38f, 0.0f, 1e-13f, 1e-39f},
+                                 {0.0f, 1.0f, 0.5f, 0.3f, 1.0f - 0x1p-24f, 0x1p-100f, 1e-13f, 1e5f});
+  const double dmax = std::numeric_limits<double>::max();
+  check_extreme_arguments<double>({0.0, 1.0, 0x1p255, 0x1p257, 0x1p997, 1e308, dmax, 1e-100, 1e-300},
+                                  {1.0, 0.5, 0x1p255, 0x1p257, 0x1p997, 1e308, dmax, -1e308, 0.0, 1e-300, 1e-310},
+                                  {0.0, 1.0, 0.5, 0.3, 1.0 - 0x1p-53, 0x1p-1000, 1e-300, 1e200});
+}
+
+// Each term of a float reduction is computed in float from a cheaper evaluation (bce.hpp:
+// within 6 ULP); one element reduced with reduction::sum is that term (a float, exact in
+// double). No cancellation: small pos_weight, labels near 1, smoothing near 0.
+TEST_CASE("bce: each float reduction term is within 6 ULP of the exact loss", "[bce][accuracy]") {
+  const std::vector<float> xs = logit_grid();
+  std::vector<float> labels = label_grid();
+  labels.push_back(0.9999f);
+  labels.push_back(1.0f - 0x1p-20f);
+  double worst = 0;
+  for (float label : labels) {
+    for (float pw : {0.0f, 1e-10f, 1e-8f, 1e-3f, 0.5f, 1.0f, 3.0f, 100.0f, 1e4f}) {
+      for (float alpha : {0.0f, 1e-6f, 0.1f, 1.0f}) {
+        for (float weight : {1.0f, 0.3f, 2.5f}) {
+          const bce_options<float> o{&weight, pw, alpha};
+          for (float x : xs) {
+            float g = 0.0f;
+            const float term = logistic::bce_with_logits(&x, &label, 1, o, reduction::sum);
+            const float fused_term = logistic::bce_with_logits_fused(&x, &label, &g, 1, o, reduction::sum);
+            const long double exact = reference_of(x, label, weight, pw, alpha).loss;
+            INFO("x = " << x << " y = " << label << " pw = " << pw << " alpha = " << alpha << " w = " << weight
+                        << ": term " << term << ", fused " << fused_term << ", exact "
+                        << static_cast<double>(exact));
+            const double e = std::max(float_ulps(term, exact), float_ulps(fused_term, exact));
+            worst = std::max(worst, e);
+            CHECK(e <= 6.0);
+          }
+        }
+      }
+    }
+  }
+  WARN("float reduction terms, flavor " LOGISTIC_TEST_FLAVOR ": max " << worst << " ULP");
 }
 
 // =======================================================================================

@@ -59,27 +59,39 @@
 //     bounds (float: 1/n as an unevaluated sum); weights likewise;
 //   - reduced loss: float terms are computed in float from a cheaper evaluation (on
 //     AVX-512, piecewise polynomials for |x| < 15.75; elsewhere the fast tier's exp and
-//     log; the faithful loss beyond |x| = 40), within about 1 ULP each with errors of both
-//     signs, and summed in double (detail/reduce.hpp: below 2^-23 + 2^-27 relative for
+//     log; the faithful loss beyond |x| = 40) as (1 - y') |x| or pw y' |x|, plus
+//     (1 - y' + pw y') log1p(e^-|x|), non-negative parts that never cancel: each term
+//     within 6 ULP (measured over soft labels, pos_weight 1e-10..1e4, smoothing 1e-6..1
+//     and weights: 3.9 ULP AVX-512, 4.6 AVX2, 5.4 SSE2), errors of
+//     both signs, summed in double (detail/reduce.hpp: below 2^-23 + 2^-27 relative for
 //     n <= 2^31, round-to-nearest partial sums); double terms are the faithful ones,
 //     summed with compensation (below 2^-50). Measured relative error of the float mean
 //     against an exact (__float128) mean, n = 2^24 and 2^26 random logits with +-100 and
 //     +-1e30, hard labels: 0.49 and 0.34 x 2^-24; soft labels with pos_weight,
 //     smoothing and weights: 0.60 x 2^-24; dense sweeps: at most 1.9 x 2^-24;
-//   - the fused form returns the same reduced loss (the same terms) and writes the
-//     gradient within the bounds above, reading x, y (and w) once. Float on AVX-512
-//     with pos_weight 1, no smoothing and no weights takes piecewise polynomials for hard
-//     labels and |x| < 15.75 (measured 1.29 ULP over 2^26 elements, 1.56 in the dense
-//     sweeps, with mean's 1/n); otherwise the faithful
-//     gradient. Its bits may therefore differ from bce_with_logits_grad's, but an
-//     element's result never depends on its neighbours;
+//   - the fused form returns a reduced loss with the same bound, reading x, y (and w)
+//     once, and writes the gradient within the bounds above. Its double terms are
+//     bce_with_logits's; its float terms may differ from them in the last bits where they
+//     come from the gradient's exponential (|x| >= 15.75 on AVX-512, all |x| <= 40
+//     elsewhere), within the same 6 ULP. Float on AVX-512 with pos_weight 1, no smoothing
+//     and no weights takes piecewise polynomials for hard labels and |x| < 15.75 for the
+//     gradient too (measured 1.29 ULP over 2^26 elements, 1.56 in the dense sweeps, with
+//     mean's 1/n); otherwise the faithful gradient. Its bits may therefore differ from
+//     bce_with_logits_grad's, but an element's result never depends on its neighbours;
+//   - extreme arguments: a weight or pos_weight beyond 2^32 (double 2^256), a label beyond
+//     2^16 (2^128), or a weight, pos_weight, label or smoothing factor below 2^-40
+//     (2^-300) but not 0, would let an intermediate overflow or fall among the
+//     subnormals; such elements (or, for the options, every element) are computed in
+//     long double, one at a time (slower; x86's 64-bit significand, aarch64's binary128):
+//     within the bounds above, +-inf only where the exact value is beyond T's range;
 //   - special values: x = +inf gives loss (1 - y') inf, i.e. 0 for y' = 1 and +inf
 //     otherwise; x = -inf gives pw y' inf, i.e. 0 for y' = 0 (any pw) and +inf
 //     otherwise; never NaN from non-NaN inputs in range. NaN in x, y or w gives NaN. The
 //     gradient is finite for every finite input and for +-inf (x = +inf: w (1 - y');
-//     x = -inf: -w pw y'); results that are subnormal are computed, not flushed; the
-//     loss is >= 0 for valid inputs; a loss beyond FLT_MAX (|x| near FLT_MAX with pw or
-//     w > 1) is +inf, and so is then the reduced float loss;
+//     x = -inf: -w pw y'), except where the exact gradient is beyond T's range (then
+//     +-inf); results that are subnormal are computed, not flushed; the loss is >= 0 for
+//     valid inputs; a loss beyond T's range (|x| near FLT_MAX with pw or w > 1, or huge
+//     weights) is +inf, never NaN, and so is then the reduced loss;
 //   - FTZ / DAZ: unlike the elementwise family, BCE is a sum of terms, and a term below
 //     the smallest normal number m (e^-|x| beyond |x| = 87 for float, 708 for double,
 //     times a label, weight or pw) flushes under FTZ. With normal (or zero) labels and
@@ -156,8 +168,9 @@ struct bce_loss_mode {
   template <class T, class A>
   static LOGISTIC_INLINE batch<T, A> output(const bce_values<T, A>& v) noexcept { return v.loss; }
   template <bool Weighted, bool Unit, class T, class A>
-  static LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(batch<T, A> x, batch<T, A>) noexcept {
-    return bce_rare(x);
+  static LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(batch<T, A> x, batch<T, A> y, batch<T, A> w,
+                                                      const bce_setup<T>& s) noexcept {
+    return bce_rare(x) | bce_extreme<Weighted, Unit>(y, w, s);
   }
   template <bool Weighted, bool Unit, class T, class A>
   static LOGISTIC_INLINE bce_values<T, A> common(batch<T, A> x, batch<T, A> y, batch<T, A> w,
@@ -176,8 +189,9 @@ struct bce_grad_mode {
   template <class T, class A>
   static LOGISTIC_INLINE batch<T, A> output(const bce_values<T, A>& v) noexcept { return v.grad; }
   template <bool Weighted, bool Unit, class T, class A>
-  static LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(batch<T, A> x, batch<T, A>) noexcept {
-    return bce_rare(x);
+  static LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(batch<T, A> x, batch<T, A> y, batch<T, A> w,
+                                                      const bce_setup<T>& s) noexcept {
+    return bce_rare(x) | bce_extreme<Weighted, Unit>(y, w, s);
   }
   template <bool Weighted, bool Unit, class T, class A>
   static LOGISTIC_INLINE bce_values<T, A> common(batch<T, A> x, batch<T, A> y, batch<T, A> w,
@@ -199,11 +213,12 @@ struct bce_reduce_mode {
   template <class T, class A>
   static LOGISTIC_INLINE batch<T, A> output(const bce_values<T, A>& v) noexcept { return v.loss; }
   template <bool Weighted, bool Unit, class T, class A>
-  static LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(batch<T, A> x, batch<T, A>) noexcept {
+  static LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(batch<T, A> x, batch<T, A> y, batch<T, A> w,
+                                                      const bce_setup<T>& s) noexcept {
     if constexpr (bce_uses_piecewise<T, A>::value) {
-      return !(xsimd::abs(x) < batch<T, A>(bce_piecewise_limit));
+      return (!(xsimd::abs(x) < batch<T, A>(bce_piecewise_limit))) | bce_extreme<Weighted, Unit>(y, w, s);
     } else {
-      return bce_rare(x);
+      return bce_rare(x) | bce_extreme<Weighted, Unit>(y, w, s);
     }
   }
   template <bool Weighted, bool Unit, class T, class A>
@@ -228,7 +243,7 @@ struct bce_reduce_mode {
       if constexpr (bce_uses_piecewise<T, A>::value) {
         term = xsimd::select(z < B(bce_piecewise_limit), bce_term_piecewise<Weighted, Unit>(x, y, w, s), term);
       }
-      return {term, B(T(0))};
+      return bce_fix_extreme<Weighted, Unit>(bce_values<T, A>{term, B(T(0))}, x, y, w, s);
     } else {
       return bce_faithful<true, false, Weighted, Unit>(x, y, w, s);
     }
@@ -248,9 +263,11 @@ struct bce_fused_mode {
     return !Weighted && Unit && bce_uses_piecewise<T, A>::value;
   }
   template <bool Weighted, bool Unit, class T, class A>
-  static LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(batch<T, A> x, batch<T, A> y) noexcept {
+  static LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(batch<T, A> x, batch<T, A> y, batch<T, A> w,
+                                                      const bce_setup<T>& s) noexcept {
+    // (The piecewise case has hard labels, pos_weight 1 and no weights: never extreme.)
     if constexpr (piecewise<Weighted, Unit, T, A>()) return bce_not_hard(x, y);
-    else return bce_rare(x);
+    else return bce_rare(x) | bce_extreme<Weighted, Unit>(y, w, s);
   }
   template <bool Weighted, bool Unit, class T, class A>
   static LOGISTIC_INLINE bce_values<T, A> common(batch<T, A> x, batch<T, A> y, batch<T, A> w,
@@ -281,7 +298,7 @@ struct bce_fused_mode {
                                v.grad);
       }
     }
-    return v;
+    return bce_fix_extreme<Weighted, Unit>(v, x, y, w, s);
   }
 };
 
@@ -311,10 +328,10 @@ double bce_drive(const T* x, const T* y, const T* weight, T* out, std::size_t n,
     const B w2 = Weighted ? B::load_unaligned(weight + i + 2 * W) : B(T(1));
     const B w3 = Weighted ? B::load_unaligned(weight + i + 3 * W) : B(T(1));
     bce_values<T, A> v0, v1, v2, v3;
-    if (!xsimd::any(Mode::template rare<Weighted, Unit>(x0, y0) |
-                    Mode::template rare<Weighted, Unit>(x1, y1) |
-                    Mode::template rare<Weighted, Unit>(x2, y2) |
-                    Mode::template rare<Weighted, Unit>(x3, y3))) {
+    if (!xsimd::any(Mode::template rare<Weighted, Unit>(x0, y0, w0, s) |
+                    Mode::template rare<Weighted, Unit>(x1, y1, w1, s) |
+                    Mode::template rare<Weighted, Unit>(x2, y2, w2, s) |
+                    Mode::template rare<Weighted, Unit>(x3, y3, w3, s))) {
       v0 = Mode::template common<Weighted, Unit>(x0, y0, w0, s);
       v1 = Mode::template common<Weighted, Unit>(x1, y1, w1, s);
       v2 = Mode::template common<Weighted, Unit>(x2, y2, w2, s);
@@ -336,7 +353,7 @@ double bce_drive(const T* x, const T* y, const T* weight, T* out, std::size_t n,
   for (; i + W <= n; i += W) {
     const B wb = Weighted ? B::load_unaligned(weight + i) : B(T(1));
     const B xb = B::load_unaligned(x + i), yb = B::load_unaligned(y + i);
-    const bce_values<T, A> v = xsimd::any(Mode::template rare<Weighted, Unit>(xb, yb))
+    const bce_values<T, A> v = xsimd::any(Mode::template rare<Weighted, Unit>(xb, yb, wb, s))
                                    ? Mode::template full<Weighted, Unit>(xb, yb, wb, s)
                                    : Mode::template common<Weighted, Unit>(xb, yb, wb, s);
     if constexpr (Mode::store) Mode::output(v).store_unaligned(out + i);
@@ -409,6 +426,7 @@ bce_setup<T> bce_setup_of(const bce_options<T>& o, reduction r, std::size_t n) n
   s.half_alpha = alpha / T(2);
   s.alpha = alpha;
   s.unit = o.pos_weight == T(1) && !s.smoothing;
+  s.extreme = bce_extreme_options(o.pos_weight, alpha);
   s.unit_scale = !o.weight && r != reduction::mean;
   if (r == reduction::mean && n > 0) {
     const long double inverse = 1.0L / static_cast<long double>(n);

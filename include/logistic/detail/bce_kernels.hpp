@@ -52,6 +52,8 @@
 #ifndef LOGISTIC_DETAIL_BCE_KERNELS_HPP
 #define LOGISTIC_DETAIL_BCE_KERNELS_HPP
 
+#include <cmath>
+#include <cstddef>
 #include <limits>
 #include <type_traits>
 
@@ -83,6 +85,7 @@ struct bce_setup {
   T scale_lo = T(0);
   T scale_ratio = T(0);     // scale_lo / scale_hi
   bool unit_scale = true;   // scale 1 and no weights
+  bool extreme = false;     // pos_weight or alpha beyond bce_extreme_limits: every lane
 };
 
 template <class T, class A>
@@ -297,6 +300,7 @@ inline bce_setup<double> bce_setup_double(const bce_setup<float>& s) noexcept {
   d.scale_lo = 0.0;
   d.scale_ratio = 0.0;
   d.unit_scale = s.unit_scale;
+  d.extreme = false;  // no float is extreme for double (and extreme float lanes are redone)
   return d;
 }
 
@@ -400,7 +404,10 @@ LOGISTIC_INLINE batch<T, A> bce_wide_part(batch<T, A> x, batch<T, A> z,
     // c1 = 0 exactly: the loss is c2 e alone (also for infinite z, where c1 z is NaN).
     // The low part's product with z clamped to finite: 0 * inf would be NaN.
     const B z_finite = clamp_above(z, std::numeric_limits<T>::max());
-    const B big = mul_add(c1.hi, z, mul_add(c1.lo, z_finite, tiny));
+    const B low = mul_add(c1.lo, z_finite, tiny);
+    // c1.lo z overflows only where c1.hi z overflows by far more: then the result is
+    // that infinity (an infinite low part would turn it into -inf or NaN).
+    const B big = xsimd::select(xsimd::isinf(low), c1.hi * z, mul_add(c1.hi, z, low));
     return xsimd::select(c1.hi == B(T(0)), tiny, big);
   } else {
     static_assert(Grad, "one of the two");
@@ -437,6 +444,121 @@ LOGISTIC_NOINLINE bce_values<T, A> bce_wide(batch<T, A> x, batch<T, A> z, batch<
   return r;
 }
 
+// ---------------------------------------------------------------------------
+// Extreme weights, pos_weight, labels or smoothing. The paths above form
+// products of w, pw, y' and 1/n with terms up to z_main exactly, or by
+// Dekker's split where there is no fused multiply-add, and carry them as
+// unevaluated sums. Beyond the upper bounds below an intermediate could
+// overflow (inf - inf in a compensation term: NaN) where the result does
+// not, or the split itself could (above 2^115 in float, 2^996 in double);
+// below the lower bounds a product such as pw y or w a could fall among the
+// subnormals, losing bits, while the result is normal. Within them no
+// intermediate exceeds 2^86 (float) / 2^646 (double) nor falls below the
+// smallest normal unless the result does too. Lanes outside them (rare: a
+// pos_weight or weight beyond 4e9 or a label or weight below 1e-12, in
+// float) are computed one at a time in long double (x86: 64-bit
+// significand, exponents to 2^16383; aarch64: binary128), where nothing
+// overflows or underflows: the exact value within a few 2^-64, rounded
+// once to T, +-inf only when the exact value is beyond T's range.
+// With pos_weight 1, no smoothing and no weights there is no computed
+// coefficient, and only huge labels count.
+template <class T>
+struct bce_extreme_limits {
+  static constexpr bool is_float = std::is_same<T, float>::value;
+  static constexpr T weight = is_float ? T(0x1p32) : T(0x1p256);  // and pos_weight
+  static constexpr T label = is_float ? T(0x1p16) : T(0x1p128);
+  static constexpr T small = is_float ? T(0x1p-40) : T(0x1p-300);  // any factor, nonzero
+};
+
+// Whether v is neither 0 nor within [small, large] in magnitude (NaN: no).
+template <class T, class A>
+LOGISTIC_INLINE xsimd::batch_bool<T, A> bce_outside(batch<T, A> v, T large) noexcept {
+  using B = batch<T, A>;
+  const B a = xsimd::abs(v);
+  return (a > B(large)) | ((a < B(bce_extreme_limits<T>::small)) & (a != B(T(0))));
+}
+
+// Per call: a pos_weight or smoothing factor outside its bounds (every lane
+// is then extreme).
+template <class T>
+bool bce_extreme_options(T pos_weight, T alpha) noexcept {
+  using L = bce_extreme_limits<T>;
+  const bool pw_out = pos_weight > L::weight || (pos_weight < L::small && pos_weight != T(0));
+  return pw_out || (alpha < L::small && alpha != T(0));
+}
+
+// The lanes that take the long double evaluation (NaN compares false: a NaN
+// label or weight stays on the vector paths, which propagate it).
+template <bool Weighted, bool Unit, class T, class A>
+LOGISTIC_INLINE xsimd::batch_bool<T, A> bce_extreme(batch<T, A> y, batch<T, A> w,
+                                                    const bce_setup<T>& s) noexcept {
+  using B = batch<T, A>;
+  using L = bce_extreme_limits<T>;
+  xsimd::batch_bool<T, A> m = (Unit && !Weighted) ? xsimd::abs(y) > B(L::label) : bce_outside(y, L::label);
+  if constexpr (Weighted) m = m | bce_outside(w, L::weight);
+  return m | xsimd::batch_bool<T, A>(s.extreme);
+}
+
+// c v, with 0 for c = 0 (also when v is infinite: a term whose coefficient
+// is 0 is absent, as on the vector paths).
+inline long double bce_term_of(long double c, long double v) noexcept {
+  return c == 0 ? 0.0L : c * v;
+}
+
+// One element's loss and gradient in long double, from the definitions:
+// loss = w a softplus(x) + w b softplus(-x), grad = scale (w a sigma(x) -
+// w b sigma(-x)), with softplus and sigma from e = e^-|x|.
+template <class T>
+LOGISTIC_NOINLINE void bce_extreme_element(T x, T y, T w, const bce_setup<T>& s, T& loss,
+                                        T& grad) noexcept {
+  using L = long double;
+  if (std::isnan(x) || std::isnan(y) || std::isnan(w)) {
+    loss = grad = std::numeric_limits<T>::quiet_NaN();
+    return;
+  }
+  const L lx = x, ly = y, lw = w;
+  const L keep = 1 - L(s.alpha), half = L(s.alpha) / 2;
+  const L a = lw * ((1 - ly) * keep + half);
+  const L b = lw * (L(s.pos_weight) * (ly * keep + half));
+  const L e = std::exp(-std::fabs(lx));
+  const L log_term = std::log1p(e);
+  const L softplus_pos = (lx > 0 ? lx : 0) + log_term, softplus_neg = (lx < 0 ? -lx : 0) + log_term;
+  const L big = 1 / (1 + e), small = e / (1 + e);
+  const L sigma_pos = lx >= 0 ? big : small, sigma_neg = lx >= 0 ? small : big;
+  const L scale = L(s.scale_hi) + L(s.scale_lo);
+  loss = static_cast<T>(bce_term_of(a, softplus_pos) + bce_term_of(b, softplus_neg));
+  grad = static_cast<T>(scale * (bce_term_of(a, sigma_pos) - bce_term_of(b, sigma_neg)));
+}
+
+// v with its extreme lanes replaced by their long double values.
+template <bool Weighted, class T, class A>
+LOGISTIC_NOINLINE bce_values<T, A> bce_extreme_lanes(bce_values<T, A> v, xsimd::batch_bool<T, A> extreme,
+                                                  batch<T, A> x, batch<T, A> y, batch<T, A> w,
+                                                  const bce_setup<T>& s) noexcept {
+  using B = batch<T, A>;
+  constexpr std::size_t W = B::size;
+  alignas(A::alignment()) T xs[W], ys[W], ws[W], flags[W], loss[W], grad[W];
+  x.store_aligned(xs);
+  y.store_aligned(ys);
+  (Weighted ? w : B(T(1))).store_aligned(ws);
+  xsimd::select(extreme, B(T(1)), B(T(0))).store_aligned(flags);
+  v.loss.store_aligned(loss);
+  v.grad.store_aligned(grad);
+  for (std::size_t k = 0; k < W; ++k) {
+    if (flags[k] != T(0)) bce_extreme_element(xs[k], ys[k], ws[k], s, loss[k], grad[k]);
+  }
+  return {B::load_aligned(loss), B::load_aligned(grad)};
+}
+
+// The values of a batch, with the extreme lanes (if any) redone in long double.
+template <bool Weighted, bool Unit, class T, class A>
+LOGISTIC_INLINE bce_values<T, A> bce_fix_extreme(bce_values<T, A> v, batch<T, A> x, batch<T, A> y,
+                                                 batch<T, A> w, const bce_setup<T>& s) noexcept {
+  const xsimd::batch_bool<T, A> extreme = bce_extreme<Weighted, Unit>(y, w, s);
+  if (xsimd::any(extreme)) return bce_extreme_lanes<Weighted>(v, extreme, x, y, w, s);
+  return v;
+}
+
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch_bool<T, A> bce_rare(batch<T, A> x) noexcept {
   return xsimd::abs(x) > batch<T, A>(sigmoid_limits<T>::z_main);
@@ -446,8 +568,9 @@ template <bool Loss, bool Grad, bool Weighted, bool Unit, class T, class A>
 LOGISTIC_INLINE bce_values<T, A> bce_faithful(batch<T, A> x, batch<T, A> y, batch<T, A> w,
                                               const bce_setup<T>& s) noexcept {
   const batch<T, A> z = xsimd::abs(x);
-  if (xsimd::any(bce_rare(x))) return bce_wide<Loss, Grad, Weighted, Unit>(x, z, y, w, s);
-  return bce_main<Loss, Grad, Weighted, Unit>(x, z, y, w, s);
+  const bce_values<T, A> v = xsimd::any(bce_rare(x)) ? bce_wide<Loss, Grad, Weighted, Unit>(x, z, y, w, s)
+                                                      : bce_main<Loss, Grad, Weighted, Unit>(x, z, y, w, s);
+  return bce_fix_extreme<Weighted, Unit>(v, x, y, w, s);
 }
 
 
@@ -672,23 +795,32 @@ LOGISTIC_INLINE batch<float, A> bce_piecewise_short(const bce_piece<A>& p) noexc
 #endif
 
 // w (c1 z + c2 f) for the reductions, given f = log1p(e^-|x|), from
-// one-word coefficients: c1 z = x+ - x y'' with y'' = y' (x > 0) or pw y'
-// (x < 0), one fused rounding (exact for y' in {0, 1}); c2 = 1 + (pw - 1) y'.
-// Unit: pos_weight 1 and no smoothing (c2 = 1, y' = y).
+// one-word coefficients a = 1 - y' and b = pw y': c1 = a (x > 0) or b, and
+// c2 = a + b. Every term is non-negative (labels in [0, 1], pw >= 0), so
+// nothing cancels: each coefficient is within an ULP or so (1 - y is exact
+// for y >= 1/2; with smoothing a = (1 - y)(1 - alpha) + alpha/2 is formed
+// from 1 - y, never as 1 - y', which would lose a when y' is close to 1),
+// and the term within about 1 ULP, also without a fused multiply-add.
+// Unit: pos_weight 1 and no smoothing (a = 1 - y, b = y, c2 = 1).
 template <bool Weighted, bool Unit, class A>
 LOGISTIC_INLINE batch<float, A> bce_reduction_term(batch<float, A> x, batch<float, A> y,
                                                    batch<float, A> w, batch<float, A> f,
                                                    const bce_setup<float>& s) noexcept {
   using B = batch<float, A>;
-  const B x_plus = xsimd::max(x, B(0.0f));  // a NaN x reaches the result through -x
+  const B z = xsimd::abs(x);  // a NaN x reaches the result through c1 z
+  const auto positive = x > B(0.0f);
+  B a = B(1.0f) - y;
   B t;
   if constexpr (Unit) {
-    t = neg_mul_add(x, y, x_plus) + f;
+    t = mul_add(xsimd::select(positive, a, y), z, f);
   } else {
-    const B ys = s.smoothing ? mul_add(y, B(s.keep_hi), B(s.half_alpha)) : y;
-    const B yx = xsimd::select(x < B(0.0f), ys * B(s.pos_weight), ys);
-    const B c2 = mul_add(ys, B(s.pos_weight - 1.0f), B(1.0f));
-    t = mul_add(c2, f, neg_mul_add(x, yx, x_plus));
+    B ys = y;
+    if (s.smoothing) {
+      a = mul_add(a, B(s.keep_hi), B(s.half_alpha));
+      ys = mul_add(y, B(s.keep_hi), B(s.half_alpha));
+    }
+    const B b = ys * B(s.pos_weight);
+    t = mul_add(a + b, f, xsimd::select(positive, a, b) * z);
   }
   if constexpr (Weighted) t = t * w;
   return t;

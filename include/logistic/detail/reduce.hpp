@@ -19,6 +19,7 @@
 #ifndef LOGISTIC_DETAIL_REDUCE_HPP
 #define LOGISTIC_DETAIL_REDUCE_HPP
 
+#include <cmath>
 #include <cstddef>
 #include <type_traits>
 
@@ -166,7 +167,9 @@ class double_sum {
     fold(sum1_, err1_, hi, lo);
     fold(sum2_, err2_, hi, lo);
     fold(sum3_, err3_, hi, lo);
-    return hi + lo;
+    // An infinite term (or sum) leaves inf - inf = NaN in the error terms:
+    // the sum is then that infinity (NaN terms make hi itself NaN).
+    return std::isinf(hi) ? hi : hi + lo;
   }
 
  private:
