@@ -811,7 +811,11 @@ LOGISTIC_INLINE batch<float, A> bce_reduction_term(batch<float, A> x, batch<floa
   const auto positive = x > B(0.0f);
   B a = B(1.0f) - y;
   B t;
-  if constexpr (Unit) {
+  if constexpr (Unit && has_fused_fma<A>::value) {
+    // c1 z = max(x, 0) - x y, rounded once by the fused instruction: one operation
+    // fewer on the reductions' hot path.
+    t = neg_mul_add(x, y, xsimd::max(x, B(0.0f))) + f;
+  } else if constexpr (Unit) {
     t = mul_add(xsimd::select(positive, a, y), z, f);
   } else {
     B ys = y;
