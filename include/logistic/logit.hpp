@@ -21,7 +21,8 @@
 //     cancellation) and for subnormal p, where logit(p) = log(p);
 //   - logit(+-0) = -inf, logit(1) = +inf, logit(1/2) = +0; p < 0, p > 1,
 //     +-inf and NaN give NaN; odd about 1/2: logit(1 - p) = -logit(p) bit for
-//     bit whenever 1 - p is exact (every p >= 1/2);
+//     bit whenever 1 - p is exact (every p >= 1/2), except the sign of zero at
+//     p = 1/2 (both +0);
 //   - the result does not depend on the caller's FTZ/DAZ mode;
 //   - scalar, batch and array forms return bit-identical results in one build;
 //     different instruction sets may differ in the last bit, each within the
