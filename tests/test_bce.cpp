@@ -18,6 +18,7 @@
 #include "ftz_daz.hpp"
 #include "random.hpp"
 #include "reference.hpp"
+#include "sample_divisor.hpp"
 
 namespace {
 
@@ -102,7 +103,12 @@ std::vector<float> logit_grid() {
   }
   std::uint64_t state = 11;
   for (int i = 0; i < 1200; ++i) xs.push_back(uniform(state, -20.0f, 20.0f));
-  return xs;
+  // LOGISTIC_TEST_SAMPLE_DIVISOR=N (tests/sample_divisor.hpp): the landmarks and every
+  // N-th of the rest.
+  const std::size_t landmarks = 16, step = logistic_test::sparser<std::size_t>(1);
+  std::vector<float> kept(xs.begin(), xs.begin() + landmarks);
+  for (std::size_t i = landmarks; i < xs.size(); i += step) kept.push_back(xs[i]);
+  return kept;
 }
 
 std::vector<float> label_grid() {
@@ -297,9 +303,9 @@ TEST_CASE("bce: each float reduction term is within 6 ULP of the exact loss", "[
   labels.push_back(1.0f - 0x1p-20f);
   double worst = 0;
   for (float label : labels) {
-    for (float pw : {0.0f, 1e-10f, 1e-8f, 1e-3f, 0.5f, 1.0f, 3.0f, 100.0f, 1e4f}) {
+    for (float pw : {0.0f, 1e-10f, 1e-3f, 1.0f, 3.0f, 1e4f}) {
       for (float alpha : {0.0f, 1e-6f, 0.1f, 1.0f}) {
-        for (float weight : {1.0f, 0.3f, 2.5f}) {
+        for (float weight : {1.0f, 2.5f}) {
           const bce_options<float> o{&weight, pw, alpha};
           for (float x : xs) {
             float g = 0.0f;

@@ -24,6 +24,7 @@
 
 #include "catch.hpp"
 #include "random.hpp"
+#include "sample_divisor.hpp"
 
 namespace {
 
@@ -211,7 +212,8 @@ TEST_CASE("reference: the golden-section search finds closed-form optima", "[fit
 TEST_CASE("fit_temperature: 10^6 float samples of an overconfident model match the "
           "long-double minimum", "[fit_temperature]") {
   // Logits 2.5 x the true ones: the best temperature is about 2.5.
-  const dataset<float> d = miscalibrated<float>(1000000, 2.5, 1.5, 20240611, 1024);
+  const std::size_t n = logistic_test::fewer<std::size_t>(1000000);
+  const dataset<float> d = miscalibrated<float>(n, 2.5, 1.5, 20240611, 1024);
   check_against_reference(d, 1e-6, 1e-10);
   const auto f = fit(d);
   CHECK(f.temperature > 2.3f);
@@ -221,7 +223,8 @@ TEST_CASE("fit_temperature: 10^6 float samples of an overconfident model match t
 TEST_CASE("fit_temperature: 10^6 double samples of an underconfident model match the "
           "long-double minimum", "[fit_temperature]") {
   // Logits 0.6 x the true ones: t < 1 sharpens them.
-  const dataset<double> d = miscalibrated<double>(1000000, 0.6, 2.0, 7, 1024);
+  const std::size_t n = logistic_test::fewer<std::size_t>(1000000);
+  const dataset<double> d = miscalibrated<double>(n, 0.6, 2.0, 7, 1024);
   check_against_reference(d, 1e-6, 1e-10);
   const auto f = fit(d);
   CHECK(f.temperature > 0.5);
@@ -230,16 +233,19 @@ TEST_CASE("fit_temperature: 10^6 double samples of an underconfident model match
 
 TEST_CASE("fit_temperature: arbitrary (unrounded) logits, soft labels, weights", "[fit_temperature]") {
   SECTION("float, hard labels") {
-    check_against_reference(miscalibrated<float>(30011, 1.7, 3.0, 99), 1e-6, 1e-10);
+    const std::size_t n = logistic_test::fewer<std::size_t>(30011);
+    check_against_reference(miscalibrated<float>(n, 1.7, 3.0, 99), 1e-6, 1e-10);
   }
   SECTION("double, soft labels") {
-    dataset<double> d = miscalibrated<double>(20011, 3.0, 1.0, 5);
+    const std::size_t n = logistic_test::fewer<std::size_t>(20011);
+    dataset<double> d = miscalibrated<double>(n, 3.0, 1.0, 5);
     std::uint64_t state = 17;
     for (double& y : d.labels) y = 0.8 * y + 0.2 * uniform01(state);
     check_against_reference(d, 1e-8, 1e-12);
   }
   SECTION("float, weights") {
-    dataset<float> d = miscalibrated<float>(20011, 1.3, 2.0, 6);
+    const std::size_t n = logistic_test::fewer<std::size_t>(20011);
+    dataset<float> d = miscalibrated<float>(n, 1.3, 2.0, 6);
     std::uint64_t state = 18;
     for (std::size_t i = 0; i < d.logits.size(); ++i) {
       d.weights.push_back(static_cast<float>(4 * uniform01(state)));

@@ -24,6 +24,7 @@
 #include "failure_log.hpp"
 #include "ftz_daz.hpp"
 #include "reference.hpp"
+#include "sample_divisor.hpp"
 
 
 namespace {
@@ -217,7 +218,8 @@ TEST_CASE("float sigmoid_grad: < 1 ULP (faithful) / <= 4 ULP (fast), in [0, 0.25
           "for NaN, over a strided sweep of all floats",
           "[sigmoid_grad][accuracy]") {
   std::vector<float> in;
-  for (std::uint64_t b = 0; b <= 0xFFFFFFFFu; b += 509) {
+  const std::uint64_t step = logistic_test::sparser<std::uint64_t>(509);
+  for (std::uint64_t b = 0; b <= 0xFFFFFFFFu; b += step) {
     in.push_back(float_from_bits(static_cast<std::uint32_t>(b)));
   }
   std::vector<float> f(in.size()), q(in.size());
@@ -303,7 +305,7 @@ TEST_CASE("double sigmoid_grad on random inputs (long double reference)",
   }
   std::mt19937_64 rng(0x96ad);
   std::uniform_real_distribution<double> common(-50.0, 50.0);
-  std::vector<double> in(200000), f(in.size()), q(in.size());
+  std::vector<double> in(logistic_test::fewer<std::size_t>(200000)), f(in.size()), q(in.size());
   for (double& x : in) x = common(rng);
   logistic::sigmoid_grad(in.data(), f.data(), in.size());
   logistic::fast::sigmoid_grad(in.data(), q.data(), in.size());
@@ -408,7 +410,8 @@ TEST_CASE("float sigmoid_backward is within 2 ULP of dy y (1 - y) over random, e
   std::uniform_int_distribution<int> binade(-160, 127);
   std::uniform_int_distribution<std::uint32_t> any_bits(0, 0xFFFFFFFFu);
   std::vector<float> y, dy;
-  for (int i = 0; i < 1000000; ++i) {
+  const int count = logistic_test::fewer(1000000);
+  for (int i = 0; i < count; ++i) {
     switch (i % 5) {
       case 0:  // sigmoid outputs and ordinary gradients
         y.push_back(unit(rng));
@@ -469,7 +472,8 @@ TEST_CASE("double sigmoid_backward is within 2 ULP (long double reference)",
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   std::uniform_int_distribution<int> binade(-1100, 1023);
   std::vector<double> y, dy;
-  for (int i = 0; i < 300000; ++i) {
+  const int count = logistic_test::fewer(300000);
+  for (int i = 0; i < count; ++i) {
     if (i % 2) {
       y.push_back(unit(rng));
       dy.push_back(std::ldexp(unit(rng) - 0.5, binade(rng) / 16));

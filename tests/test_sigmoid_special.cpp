@@ -21,6 +21,7 @@
 
 #include "catch.hpp"
 #include "reference.hpp"
+#include "sample_divisor.hpp"
 #include "failure_log.hpp"
 #include "ftz_daz.hpp"
 #include "tiers.hpp"
@@ -265,10 +266,11 @@ void check_range(const std::vector<T>& in) {
 TEST_CASE("float results lie in [0, 1] and are NaN only for NaN, over all of bit space",
           "[special][sweep]") {
   std::vector<float> in;
-  for (std::uint64_t b = 0; b <= 0xFFFFFFFFu; b += 1021) {
+  const std::uint64_t step = logistic_test::sparser<std::uint64_t>(1021);
+  for (std::uint64_t b = 0; b <= 0xFFFFFFFFu; b += step) {
     in.push_back(float_from_bits(static_cast<std::uint32_t>(b)));
   }
-  REQUIRE(in.size() > 4000000);
+  REQUIRE(in.size() > 4000000 / logistic_test::sample_divisor());
   check_range<faithful>(in);
   check_range<fast>(in);
 }
@@ -276,7 +278,7 @@ TEST_CASE("float results lie in [0, 1] and are NaN only for NaN, over all of bit
 TEST_CASE("double results lie in [0, 1] and are NaN only for NaN, over random bit patterns",
           "[special][sweep]") {
   std::mt19937_64 rng(0x5157u);
-  std::vector<double> in(2000000);
+  std::vector<double> in(logistic_test::fewer<std::size_t>(2000000));
   for (double& x : in) x = double_from_bits(rng());
   check_range<faithful>(in);
   check_range<fast>(in);
@@ -299,7 +301,8 @@ TEST_CASE("faithful float sigmoid steps down by at most one ULP over a dense swe
   std::size_t compared = 0, steps_down = 0;
   float previous_x = -110.0f, previous_y = 0.0f;
   bool first = true;
-  for (std::int64_t start = -last; start <= last; start += 64 * run) {
+  const std::int64_t every = logistic_test::sparser<std::int64_t>(64);
+  for (std::int64_t start = -last; start <= last; start += every * run) {
     const std::size_t n = static_cast<std::size_t>(std::min(run, last - start + 1));
     for (std::size_t i = 0; i < n; ++i) in[i] = float_at(start + static_cast<std::int64_t>(i));
     faithful::array(in.data(), out.data(), n);
@@ -321,7 +324,7 @@ TEST_CASE("faithful float sigmoid steps down by at most one ULP over a dense swe
   INFO(compared << " neighbouring pairs, " << steps_down << " one-ULP steps down, "
                 << failures.count() << " larger decreases:\n"
                 << failures.first());
-  CHECK(compared > 30000000);
+  CHECK(compared > 30000000 / static_cast<std::size_t>(logistic_test::sample_divisor()));
   CHECK(failures.count() == 0);
 }
 
@@ -435,7 +438,7 @@ TEST_CASE("double sigmoid is exactly 1 from the point where the exact value roun
   std::mt19937_64 rng(54);
   std::uniform_int_distribution<std::uint64_t> pattern(bits(38.0),
                                                        bits(std::numeric_limits<double>::max()));
-  std::vector<double> high(1000000);
+  std::vector<double> high(logistic_test::fewer<std::size_t>(1000000));
   for (double& x : high) x = double_from_bits(pattern(rng));
   out.resize(high.size());
   faithful::array(high.data(), out.data(), high.size());
@@ -531,7 +534,8 @@ TEST_CASE("faithful double sigmoid is within 1 ULP over [-746, -700], +0 below -
   std::uniform_real_distribution<double> tail(-746.0, -700.0);
   std::vector<double> in;
   for (double x = -746.0; x <= -700.0; x += 0x1p-10) in.push_back(x);
-  for (int i = 0; i < 200000; ++i) in.push_back(tail(rng));
+  const int count = logistic_test::fewer(200000);
+  for (int i = 0; i < count; ++i) in.push_back(tail(rng));
   // 2^10 neighbouring doubles on either side of -1075 ln 2.
   const double boundary = static_cast<double>(-1075 * std::log(2.0L));
   for (std::int64_t o = ordinal_of(boundary) - 1024; o <= ordinal_of(boundary) + 1024; ++o) {

@@ -22,6 +22,7 @@
 #include "failure_log.hpp"
 #include "ftz_daz.hpp"
 #include "reference.hpp"
+#include "sample_divisor.hpp"
 
 
 namespace {
@@ -322,12 +323,18 @@ template <class Silu, class Grad>
 sweep_result sweep_float(double silu_bound, double grad_bound, double grad_abs_bound,
                          bool normal_only) {
   std::vector<float> in;
-  for (std::uint64_t b = 0; b <= 0xFFFFFFFFu; b += 997) {
+  const std::uint64_t step = logistic_test::sparser<std::uint64_t>(997);
+  for (std::uint64_t b = 0; b <= 0xFFFFFFFFu; b += step) {
     in.push_back(float_from_bits(static_cast<std::uint32_t>(b)));
   }
-  // and every float near the zero of silu_grad and its minimum/maximum
-  for (float x = -3.0f; x < 3.0f; x = std::nextafter(x, 4.0f)) {
-    if ((bits(x) & 0x3Fu) == 0) in.push_back(x);
+  // and every 64th float near the zero of silu_grad and its minimum/maximum: x in [-3, 3)
+  // whose bit pattern is a multiple of 64, in increasing order (-0 included, +0 not).
+  const std::uint32_t near_step = logistic_test::sparser<std::uint32_t>(64);
+  for (std::uint32_t b = 0xC0400000u; b >= 0x80000000u; b -= near_step) {
+    in.push_back(float_from_bits(b));  // -3 up to -0
+  }
+  for (std::uint32_t b = near_step; b < 0x40400000u; b += near_step) {
+    in.push_back(float_from_bits(b));  // up to 3, excluded
   }
   std::vector<float> s(in.size()), g(in.size());
   Silu::array(in.data(), s.data(), in.size());
@@ -434,7 +441,7 @@ TEST_CASE("double silu and silu_grad on random inputs (long double reference)",
   }
   std::mt19937_64 rng(0x5117);
   std::uniform_real_distribution<double> common(-40.0, 40.0);
-  std::vector<double> in(200000);
+  std::vector<double> in(logistic_test::fewer<std::size_t>(200000));
   for (double& x : in) x = common(rng);
   std::vector<double> s(in.size()), g(in.size()), fs(in.size()), fg(in.size());
   logistic::silu(in.data(), s.data(), in.size());

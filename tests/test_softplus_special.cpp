@@ -24,6 +24,7 @@
 #include "failure_log.hpp"
 #include "ftz_daz.hpp"
 #include "reference.hpp"
+#include "sample_divisor.hpp"
 
 
 namespace {
@@ -255,11 +256,12 @@ TEST_CASE("float: softplus >= +0 and >= x, log_sigmoid <= -0 and finite for fini
           "log_sigmoid(x) = -softplus(-x), within bound (every 1021st bit pattern)",
           "[special][sweep]") {
   std::vector<float> in, neg;
-  for (std::uint64_t b = 0; b <= 0xFFFFFFFFu; b += 1021) {
+  const std::uint64_t step = logistic_test::sparser<std::uint64_t>(1021);
+  for (std::uint64_t b = 0; b <= 0xFFFFFFFFu; b += step) {
     in.push_back(float_from_bits(static_cast<std::uint32_t>(b)));
     neg.push_back(-in.back());
   }
-  REQUIRE(in.size() > 4000000);
+  REQUIRE(in.size() > 4000000 / logistic_test::sample_divisor());
   auto check = [&](auto f, auto g) {
     using F = decltype(f);  // softplus of a tier
     using G = decltype(g);  // log_sigmoid of the same tier
@@ -292,8 +294,9 @@ TEST_CASE("float: softplus >= +0 and >= x, log_sigmoid <= -0 and finite for fini
         failures.describe("x = " + show(x) + ": " + F::name + " " + show(sp[i]) + ", " + G::name +
                           "(-x) " + show(ls[i]) + ", reference " + show(exact));
     }
-    std::printf("%s<float> (%s), every 1021st float: max %.4f ULP at x = %a (normal results)\n",
-                F::name, A::name(), worst, static_cast<double>(worst_x));
+    std::printf("%s<float> (%s), bit-pattern step %llu: max %.4f ULP at x = %a (normal results)\n",
+                F::name, A::name(), static_cast<unsigned long long>(step), worst,
+                static_cast<double>(worst_x));
     INFO(F::name << ": " << failures.count() << " failures:\n" << failures.first());
     CHECK(failures.count() == 0);
   };
@@ -303,7 +306,7 @@ TEST_CASE("float: softplus >= +0 and >= x, log_sigmoid <= -0 and finite for fini
 
 TEST_CASE("double: the same rules over random bit patterns", "[special][sweep]") {
   std::mt19937_64 rng(0x50F7);
-  std::vector<double> in(1000000), neg(in.size());
+  std::vector<double> in(logistic_test::fewer<std::size_t>(1000000)), neg(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
     in[i] = double_from_bits(rng());
     neg[i] = -in[i];
@@ -336,7 +339,8 @@ TEST_CASE("float: within bound on every 127th float of [-20, 20] (the main path'
           "part: 1.7 10^7 floats)",
           "[special][sweep]") {
   std::vector<float> in;
-  for (std::uint32_t b = 0; b <= bits(20.0f); b += 127) {
+  const std::uint32_t step = logistic_test::sparser<std::uint32_t>(127);
+  for (std::uint32_t b = 0; b <= bits(20.0f); b += step) {
     in.push_back(float_from_bits(b));
     in.push_back(-float_from_bits(b));
   }
@@ -352,8 +356,8 @@ TEST_CASE("float: within bound on every 127th float of [-20, 20] (the main path'
       if (!(F::fast ? u <= 4.0 : u < 1.0) && failures.record())
         failures.describe(show(in[i]) + " -> " + show(out[i]));
     }
-    std::printf("%s<float> (%s), every 127th float in [-20, 20]: max %.4f ULP\n", F::name, A::name(),
-                worst);
+    std::printf("%s<float> (%s), bit-pattern step %u in [-20, 20]: max %.4f ULP\n", F::name,
+                A::name(), static_cast<unsigned>(step), worst);
     INFO(F::name << ": " << failures.count() << " failures:\n" << failures.first());
     CHECK(failures.count() == 0);
   };
