@@ -58,6 +58,15 @@ def table(N, rnd, bits, mant, name):
     print("  tau:     " + ", ".join(hexf(t) for t in tau))
 
 
+def table_up(N, rnd, name):
+    """AVX-512 float core: 2^(j/N) = T[j] * (1 + tau[j]), read by scalef's caller."""
+    print(f"// {name}: 2^(j/{N}) = up[j] * (1 + tau_up[j])")
+    up = [rnd(mpf(2) ** (mpf(j) / N)) for j in range(N)]
+    tau = [rnd((mpf(2) ** (mpf(j) / N) - u) / u) for j, u in enumerate(up)]
+    print("  up:     " + ", ".join(hexf(u) for u in up))
+    print("  tau_up: " + ", ".join(hexf(t) for t in tau))
+
+
 def reduction(N, rnd, prec, nbits, name):
     L = log(2) / N
     hi = rnd(L)
@@ -69,10 +78,11 @@ def reduction(N, rnd, prec, nbits, name):
     print(f"//   ln2/N (unfused, n < 2^{nbits}): hi = {hexf(hi_short)}, lo = {hexf(lo_short)}")
 
 
-table(16, f32, bits32, 23, "float, N = 16")
+table_up(16, f32, "float, N = 16 (AVX-512, scalef)")
 table(8, f32, bits32, 23, "float, N = 8")
 table(8, f64, bits64, 52, "double, N = 8")
-reduction(16, f32, 24, 12, "float, N = 16")
+print(f"// float, N = 16 (AVX-512): -1/ln2 = {hexf(f32(-1 / log(2)))}, ln2: hi = {hexf(f32(log(2)))}, "
+      f"lo = {hexf(f32(log(2) - f32(log(2))))}")
 reduction(8, f32, 24, 12, "float, N = 8")
 reduction(8, f64, 53, 14, "double, N = 8")
 

@@ -23,10 +23,13 @@
 // within about 2^-28 (float) and 2^-57 (double) of the exact e^-z / E - 1.
 //
 // N is what one register permutation can read: 16 floats on AVX-512, else 8.
+// Float on AVX-512 spells the same method in fewer instructions
+// (exp_neg_avx512): the same E, and Q from the same polynomial.
 //
 // Range. E must stay a normal number: 2^(scale - k) >= 2^-125 (float) or
 // 2^-1021 (double), i.e. z <= (126 + scale) * ln2 (float) / (1022 + scale) * ln2
-// (double). Callers clamp z and choose scale accordingly.
+// (double). Callers clamp z and choose scale accordingly. A negative z works
+// the same way as long as E stays finite (fast SiLU uses z = x, |x| <= 64).
 #ifndef LOGISTIC_DETAIL_EXP_CORE_HPP
 #define LOGISTIC_DETAIL_EXP_CORE_HPP
 
@@ -42,25 +45,26 @@ namespace detail {
 template <class T, std::size_t N>
 struct exp_constants;
 
+// AVX-512 (see exp_neg_avx512 below): the reduction works on m = -n/16,
+// so its constants are ln2 itself; the table holds 2^(j/16) in [1, 2).
 template <>
 struct exp_constants<float, 16> {
-  static constexpr float n_over_ln2 = 0x1.715476p+4f;
   static constexpr float shifter = 0x1.8p23f;  // adding it rounds to an integer
-  // ln2/N in two parts: full-width when a fused multiply-add makes n*hi exact,
-  // else with hi cut to 12 bits so that n*hi is exact for n < 2^12.
-  static constexpr float ln2_hi_fused = 0x1.62e43p-5f, ln2_lo_fused = -0x1.05c61p-33f;
-  static constexpr float ln2_hi_split = 0x1.62ep-5f, ln2_lo_split = 0x1.0bfbe8p-19f;
+  static constexpr float minus_inv_ln2 = -0x1.715476p+0f;
+  static constexpr float m_shifter = 0x1.8p19f;  // adding it rounds to a multiple of 1/16
+  static constexpr float ln2_hi = 0x1.62e43p-1f, ln2_lo = -0x1.05c61p-29f;
   static constexpr std::size_t degree = 3;
   static constexpr float poly[degree - 1] = {0x1.00022p-1f, -0x1.555764p-3f};  // c2, c3
-  alignas(64) static constexpr std::int32_t entries[16] = {
-      0x3F800000, 0x3F7D257D, 0x3F7AC0C7, 0x3F78CCDF, 0x3F7744FD, 0x3F76248C,
-      0x3F75672A, 0x3F7508A4, 0x3F7504F3, 0x3F75583F, 0x3F75FED7, 0x3F76F532,
-      0x3F7837F0, 0x3F79C3D3, 0x3F7B95C2, 0x3F7DAAC3};
-  alignas(64) static constexpr float tau[16] = {
-      0x0.0p+0f,          0x1.61428ep-28f,  -0x1.a5217cp-28f, -0x1.6961b4p-28f,
-      -0x1.f9c304p-27f,   0x1.a3b5e4p-28f,  0x1.67a1cap-28f,  -0x1.05cb44p-25f,
-      0x1.26055cp-26f,    -0x1.00d8acp-27f, -0x1.0a355p-25f,  0x1.370be4p-25f,
-      0x1.125002p-25f,    0x1.964904p-25f,  -0x1.9c0c22p-27f, 0x1.8d96d4p-25f};
+  alignas(64) static constexpr float up[16] = {
+      0x1.000000p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f,
+      0x1.306fe0p+0f, 0x1.3dea64p+0f, 0x1.4bfdaep+0f, 0x1.5ab07ep+0f,
+      0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
+      0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f, 0x1.ea4afap+0f};
+  alignas(64) static constexpr float tau_up[16] = {
+      0x0.0p+0f,         0x1.8d96d4p-25f,  -0x1.9c0c22p-27f, 0x1.964904p-25f,
+      0x1.125002p-25f,   0x1.370be4p-25f,  -0x1.0a355p-25f,  -0x1.00d8acp-27f,
+      0x1.26055cp-26f,   -0x1.05cb44p-25f, 0x1.67a1cap-28f,  0x1.a3b5e4p-28f,
+      -0x1.f9c304p-27f,  -0x1.6961b4p-28f, -0x1.a5217cp-28f, 0x1.61428ep-28f};
 };
 
 template <>
@@ -162,22 +166,76 @@ LOGISTIC_INLINE batch<T, A> expm1_neg_reduced(batch<T, A> r) noexcept {
   return mul_sub(r * r, horner<T, A>(r, C::poly), r);
 }
 
-// e^-z = E * (1 + Q) with E scaled by 2^Scale; z >= 0 or NaN.
-template <int Scale, class T, class A>
-LOGISTIC_INLINE exp_parts<T, A> exp_neg(batch<T, A> z) noexcept {
+#if defined(__AVX512F__)
+// Float on AVX-512, the same E and Q in three instructions fewer (each one
+// counts: this core is most of every kernel's work). Rounding z/ln2 to a
+// multiple of 1/16 gives m = -n/16 itself (the shifter's ULP is 1/16), so
+// r = z + m ln2 needs no n; the low four bits of m + shifter are
+// j' = (-n) mod 16, and scalef multiplies up[j'] = RN(2^(j'/16)) by
+// 2^floor(m) exactly: E = 2^floor(m) up[j'] = 2^-k T_hi[j] (RN commutes with
+// powers of two). The table's low part enters with the linear term,
+//     Q = RN(r^2 p1 + RN(tau - r)),  p1 = RN(c3 r + c2),
+// one addition fewer than q + tau and a shorter dependency chain (r^2, p1 and
+// tau - r are independent); tau - r rounds by at most 2^-30, so Q stays
+// within about 2^-28 of e^-z / E - 1, as on the other paths.
+template <int Scale, bool WithTableLow, class A>
+LOGISTIC_INLINE exp_parts<float, A> exp_neg_avx512(batch<float, A> z) noexcept {
+  using B = batch<float, A>;
+  using C = exp_constants<float, 16>;
+  const B m_shifted = mul_add(z, B(C::minus_inv_ln2), B(C::m_shifter));
+  const B m = m_shifted - B(C::m_shifter);
+  const B r = mul_add(m, B(C::ln2_lo), mul_add(m, B(C::ln2_hi), z));  // exact, then 2^-30
+  const __m512i j = _mm512_castps_si512(m_shifted);
+  const B p1 = mul_add(B(C::poly[1]), r, B(C::poly[0]));
+  B Q;
+  if constexpr (WithTableLow) {
+    Q = mul_add(r * r, p1, lookup<float, float, A>(C::tau_up, int_batch<float, A>(j)) - r);
+  } else {
+    Q = mul_sub(r * r, p1, r);
+  }
+  const B scale = Scale == 0 ? m : m + B(float(Scale));  // exact: m is a multiple of 1/16
+  // Zero-masked with a full mask: see clamp_above.
+  const B E = _mm512_maskz_scalef_ps(0xFFFF, lookup<float, float, A>(C::up, int_batch<float, A>(j)), scale);
+  return {E, Q};
+}
+#endif
+
+// e^-z = E * (1 + Q), E scaled by 2^Scale, on the table-and-shift path.
+template <int Scale, bool WithTableLow, class T, class A>
+LOGISTIC_INLINE exp_parts<T, A> exp_neg_generic(batch<T, A> z) noexcept {
   using C = exp_constants<T, table_size<T, A>::value>;
   const exp_reduction<T, A> red = exp_reduce(z);
   const batch<T, A> q = expm1_neg_reduced(red.r);
-  const batch<T, A> tau = lookup<T, T, A>(C::tau, red.n_bits);
-  return {exp_scale<Scale, T, A>(red.n_bits), q + tau};
+  if constexpr (WithTableLow) {
+    return {exp_scale<Scale, T, A>(red.n_bits), q + lookup<T, T, A>(C::tau, red.n_bits)};
+  } else {
+    return {exp_scale<Scale, T, A>(red.n_bits), q};
+  }
+}
+
+template <int Scale, bool WithTableLow, class T, class A>
+LOGISTIC_INLINE exp_parts<T, A> exp_neg_parts(batch<T, A> z) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (is_avx512_float<T, A>::value) {
+    return exp_neg_avx512<Scale, WithTableLow, A>(z);
+  } else
+#endif
+  {
+    return exp_neg_generic<Scale, WithTableLow, T, A>(z);
+  }
+}
+
+// e^-z = E * (1 + Q) with E scaled by 2^Scale; z >= 0 or NaN.
+template <int Scale, class T, class A>
+LOGISTIC_INLINE exp_parts<T, A> exp_neg(batch<T, A> z) noexcept {
+  return exp_neg_parts<Scale, true, T, A>(z);
 }
 
 // e^-z = E * (1 + q) without the table's low part: for the fast tier, where
 // the dropped 2^-25 relative error is within budget.
 template <class T, class A>
 LOGISTIC_INLINE exp_parts<T, A> exp_neg_fast(batch<T, A> z) noexcept {
-  const exp_reduction<T, A> red = exp_reduce(z);
-  return {exp_scale<0, T, A>(red.n_bits), expm1_neg_reduced(red.r)};
+  return exp_neg_parts<0, false, T, A>(z);
 }
 
 }  // namespace detail

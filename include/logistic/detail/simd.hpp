@@ -364,11 +364,7 @@ LOGISTIC_INLINE batch<T, A> clamp_above_or_limit(batch<T, A> x, T limit) noexcep
 // Entries per table: what one register holds, so that a lookup is a single
 // permutation where the architecture has one.
 template <class T, class A>
-struct table_size
-    : std::integral_constant<std::size_t, (std::is_same<T, float>::value &&
-                                           xsimd::batch<T, A>::size >= 16)
-                                              ? 16
-                                              : 8> {};
+struct table_size : std::integral_constant<std::size_t, is_avx512_float<T, A>::value ? 16 : 8> {};
 
 struct lookup_memory {};
 struct lookup_avx512 {};
