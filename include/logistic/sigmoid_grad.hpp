@@ -95,6 +95,11 @@ struct sigmoid_grad_kernel {
   LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(xsimd::batch<T, A> x) const noexcept {
     return sigmoid_rare(x);
   }
+  template <class T, class A>
+  LOGISTIC_INLINE bool any_rare(xsimd::batch<T, A> a, xsimd::batch<T, A> b, xsimd::batch<T, A> c,
+                                xsimd::batch<T, A> d) const noexcept {
+    return any_abs_above(a, b, c, d, sigmoid_limits<T>::z_main);
+  }
 };
 
 struct sigmoid_grad_fast_kernel {

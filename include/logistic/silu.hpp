@@ -97,6 +97,11 @@ struct silu_grad_kernel {
   LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(xsimd::batch<T, A> x) const noexcept {
     return sigmoid_rare(x);
   }
+  template <class T, class A>
+  LOGISTIC_INLINE bool any_rare(xsimd::batch<T, A> a, xsimd::batch<T, A> b, xsimd::batch<T, A> c,
+                                xsimd::batch<T, A> d) const noexcept {
+    return any_abs_above(a, b, c, d, sigmoid_limits<T>::z_main);
+  }
 };
 
 struct silu_fast_kernel {
@@ -106,11 +111,16 @@ struct silu_fast_kernel {
   }
   template <class T, class A>
   LOGISTIC_INLINE xsimd::batch<T, A> common(xsimd::batch<T, A> x) const noexcept {
-    return silu_fast_main(x, xsimd::abs(x));
+    return silu_fast_main(x);
   }
   template <class T, class A>
   LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(xsimd::batch<T, A> x) const noexcept {
     return silu_fast_rare(x);
+  }
+  template <class T, class A>
+  LOGISTIC_INLINE bool any_rare(xsimd::batch<T, A> a, xsimd::batch<T, A> b, xsimd::batch<T, A> c,
+                                xsimd::batch<T, A> d) const noexcept {
+    return any_abs_above(a, b, c, d, silu_limits<T>::fast_main);
   }
 };
 
@@ -126,6 +136,11 @@ struct silu_grad_fast_kernel {
   template <class T, class A>
   LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(xsimd::batch<T, A> x) const noexcept {
     return silu_fast_rare(x);
+  }
+  template <class T, class A>
+  LOGISTIC_INLINE bool any_rare(xsimd::batch<T, A> a, xsimd::batch<T, A> b, xsimd::batch<T, A> c,
+                                xsimd::batch<T, A> d) const noexcept {
+    return any_abs_above(a, b, c, d, silu_limits<T>::fast_main);
   }
 };
 

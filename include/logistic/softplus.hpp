@@ -71,6 +71,11 @@ struct softplus_kernel {
   LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(xsimd::batch<T, A> x) const noexcept {
     return softplus_rare(x);
   }
+  template <class T, class A>
+  LOGISTIC_INLINE bool any_rare(xsimd::batch<T, A> a, xsimd::batch<T, A> b, xsimd::batch<T, A> c,
+                                xsimd::batch<T, A> d) const noexcept {
+    return any_abs_above(a, b, c, d, sigmoid_limits<T>::z_main);
+  }
 };
 
 struct softplus_fast_kernel {
@@ -85,6 +90,11 @@ struct softplus_fast_kernel {
   template <class T, class A>
   LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(xsimd::batch<T, A> x) const noexcept {
     return softplus_rare(x);
+  }
+  template <class T, class A>
+  LOGISTIC_INLINE bool any_rare(xsimd::batch<T, A> a, xsimd::batch<T, A> b, xsimd::batch<T, A> c,
+                                xsimd::batch<T, A> d) const noexcept {
+    return any_abs_above(a, b, c, d, sigmoid_limits<T>::z_main);
   }
 };
 
@@ -103,6 +113,11 @@ struct log_sigmoid_kernel {
   template <class T, class A>
   LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(xsimd::batch<T, A> x) const noexcept {
     return Softplus{}.rare(x);  // symmetric in x
+  }
+  template <class T, class A>
+  LOGISTIC_INLINE bool any_rare(xsimd::batch<T, A> a, xsimd::batch<T, A> b, xsimd::batch<T, A> c,
+                                xsimd::batch<T, A> d) const noexcept {
+    return Softplus{}.any_rare(a, b, c, d);
   }
 };
 

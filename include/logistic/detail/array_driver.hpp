@@ -26,6 +26,19 @@ T apply_scalar(const Kernel& kernel, T x) noexcept {
   return lanes[0];
 }
 
+// Whether any lane of four batches is rare: the kernel's any_rare where it
+// has one (kernels whose rare lanes are |x| > limit reduce the four batches
+// first), else the union of its rare lanes.
+template <class Kernel, class B>
+LOGISTIC_INLINE auto any_rare(const Kernel& kernel, B a, B b, B c, B d, int) noexcept
+    -> decltype(kernel.any_rare(a, b, c, d)) {
+  return kernel.any_rare(a, b, c, d);
+}
+template <class Kernel, class B>
+LOGISTIC_INLINE bool any_rare(const Kernel& kernel, B a, B b, B c, B d, long) noexcept {
+  return xsimd::any(kernel.rare(a) | kernel.rare(b) | kernel.rare(c) | kernel.rare(d));
+}
+
 // out[i] = kernel(in[i]) for i < n. Unaligned loads and stores; in == out is
 // allowed (each element is read before it is written); the tail runs through
 // the same kernel on a zero-padded copy.
@@ -44,21 +57,24 @@ void apply_array(const Kernel kernel, const T* in, T* out, std::size_t n) noexce
   using B = xsimd::batch<T, default_arch>;
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
-  for (; i + 4 * W <= n; i += 4 * W) {
-    const B a = B::load_unaligned(in + i);
-    const B b = B::load_unaligned(in + i + W);
-    const B c = B::load_unaligned(in + i + 2 * W);
-    const B d = B::load_unaligned(in + i + 3 * W);
-    if (!xsimd::any(kernel.rare(a) | kernel.rare(b) | kernel.rare(c) | kernel.rare(d))) {
+  while (i + 4 * W <= n) {
+    // The common path runs in a loop of its own, with no call in it, so the
+    // compiler keeps the kernel's constants in registers there (a call to an
+    // out-of-line path in the same loop made it reload them every iteration).
+    for (; i + 4 * W <= n; i += 4 * W) {
+      const B a = B::load_unaligned(in + i);
+      const B b = B::load_unaligned(in + i + W);
+      const B c = B::load_unaligned(in + i + 2 * W);
+      const B d = B::load_unaligned(in + i + 3 * W);
+      if (any_rare(kernel, a, b, c, d, 0)) break;
       kernel.common(a).store_unaligned(out + i);
       kernel.common(b).store_unaligned(out + i + W);
       kernel.common(c).store_unaligned(out + i + 2 * W);
       kernel.common(d).store_unaligned(out + i + 3 * W);
-    } else {
-      kernel(a).store_unaligned(out + i);
-      kernel(b).store_unaligned(out + i + W);
-      kernel(c).store_unaligned(out + i + 2 * W);
-      kernel(d).store_unaligned(out + i + 3 * W);
+    }
+    if (i + 4 * W > n) break;
+    for (const std::size_t end = i + 4 * W; i < end; i += W) {
+      kernel(B::load_unaligned(in + i)).store_unaligned(out + i);
     }
   }
   for (; i + W <= n; i += W) {
@@ -91,22 +107,24 @@ void apply_array2(const Kernel kernel, const T* in_a, const T* in_b, T* out,
   using B = xsimd::batch<T, default_arch>;
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
-  for (; i + 4 * W <= n; i += 4 * W) {
-    const B a0 = B::load_unaligned(in_a + i), b0 = B::load_unaligned(in_b + i);
-    const B a1 = B::load_unaligned(in_a + i + W), b1 = B::load_unaligned(in_b + i + W);
-    const B a2 = B::load_unaligned(in_a + i + 2 * W), b2 = B::load_unaligned(in_b + i + 2 * W);
-    const B a3 = B::load_unaligned(in_a + i + 3 * W), b3 = B::load_unaligned(in_b + i + 3 * W);
-    if (!xsimd::any(kernel.rare(a0, b0) | kernel.rare(a1, b1) | kernel.rare(a2, b2) |
-                    kernel.rare(a3, b3))) {
+  while (i + 4 * W <= n) {
+    for (; i + 4 * W <= n; i += 4 * W) {  // as in apply_array
+      const B a0 = B::load_unaligned(in_a + i), b0 = B::load_unaligned(in_b + i);
+      const B a1 = B::load_unaligned(in_a + i + W), b1 = B::load_unaligned(in_b + i + W);
+      const B a2 = B::load_unaligned(in_a + i + 2 * W), b2 = B::load_unaligned(in_b + i + 2 * W);
+      const B a3 = B::load_unaligned(in_a + i + 3 * W), b3 = B::load_unaligned(in_b + i + 3 * W);
+      if (xsimd::any(kernel.rare(a0, b0) | kernel.rare(a1, b1) | kernel.rare(a2, b2) |
+                     kernel.rare(a3, b3))) {
+        break;
+      }
       kernel.common(a0, b0).store_unaligned(out + i);
       kernel.common(a1, b1).store_unaligned(out + i + W);
       kernel.common(a2, b2).store_unaligned(out + i + 2 * W);
       kernel.common(a3, b3).store_unaligned(out + i + 3 * W);
-    } else {
-      kernel(a0, b0).store_unaligned(out + i);
-      kernel(a1, b1).store_unaligned(out + i + W);
-      kernel(a2, b2).store_unaligned(out + i + 2 * W);
-      kernel(a3, b3).store_unaligned(out + i + 3 * W);
+    }
+    if (i + 4 * W > n) break;
+    for (const std::size_t end = i + 4 * W; i < end; i += W) {
+      kernel(B::load_unaligned(in_a + i), B::load_unaligned(in_b + i)).store_unaligned(out + i);
     }
   }
   for (; i + W <= n; i += W) {

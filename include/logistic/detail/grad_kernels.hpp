@@ -11,7 +11,9 @@
 //     sigma' = E (1 + Q) y0^2 (1 + rho)^2 = t y0 + y0 (t_lo + t u),  u = Q + 2 rho,
 // rounded once by a fused multiply-add (Dekker's product without one). The
 // dropped terms (2 Q rho, rho^2, t_lo u) are below 2^-28 relative, the core's
-// error 2^-28.5: the result is within 0.5 + 0.1 ULP. No step forms 1 - sigma.
+// error 2^-28.5: the result is within 0.5 + 0.1 ULP. Float on AVX-512 takes
+// sigmoid's reciprocal estimate (|rho| < 2^-14) and keeps 2 Q rho. No step
+// forms 1 - sigma.
 // Wide inputs (z > z_main) give sigma' = e (1 - 2e + ...) = RN(e) to within
 // 2^-56 relative, computed in the scaled domain exactly as sigmoid's tail
 // (unscale_exactly), so subnormal results are exact to 0.75 ULP and no
@@ -87,9 +89,17 @@ template <class T, class A>
 LOGISTIC_INLINE batch<T, A> sigmoid_grad_main(batch<T, A> z) noexcept {
   using B = batch<T, A>;
   const exp_parts<T, A> e = exp_neg<0>(z);
-  const reciprocal_parts<T, A> r = reciprocal_one_plus(e);
+  const sigmoid_parts<T, A> r = sigmoid_reciprocal(e);
   const product<T, A> t = two_prod(e.E, r.y0);
-  const B u = mul_add(B(T(2)), r.rho, e.Q);
+  // (1 + Q)(1 + rho)^2 - 1 = Q + 2 rho (1 + Q) + rho^2 (1 + Q): after an
+  // estimate (|rho| < 2^-14) the product term is kept and rho^2 < 2^-28 is
+  // dropped, as in sigmoid_main; after a division (2^-24) both are dropped.
+  B u;
+  if constexpr (reciprocal_is_estimate<T, A>::value) {
+    u = mul_add(r.rho + r.rho, B(T(1)) + e.Q, e.Q);
+  } else {
+    u = mul_add(B(T(2)), r.rho, e.Q);
+  }
   return nan_as_quiet_input(z, mul_add_corrected(t.hi, r.y0, r.y0 * mul_add(t.hi, u, t.lo)));
 }
 

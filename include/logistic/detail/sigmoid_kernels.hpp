@@ -82,22 +82,38 @@ LOGISTIC_INLINE batch<T, A> reciprocal_estimate(batch<T, A> d) noexcept {
   return divide(batch<T, A>(T(1)), d);
 }
 
+// 1/(1 + e) = y0 (1 + rho) for e = E (1 + Q), with the two terms of e that
+// the callers reuse.
+template <class T, class A>
+struct sigmoid_parts {
+  batch<T, A> y0;
+  batch<T, A> rho;
+  batch<T, A> EQ;    // E Q
+  batch<T, A> e_hi;  // RN(E + E Q)
+};
+
+template <class T, class A>
+LOGISTIC_INLINE sigmoid_parts<T, A> sigmoid_reciprocal(const exp_parts<T, A>& e) noexcept {
+  using B = batch<T, A>;
+  const B one(T(1));
+  const B EQ = e.E * e.Q;
+  const B e_hi = e.E + EQ;
+  const B y0 = reciprocal_estimate(one + e_hi);
+  return {y0, neg_mul_add(EQ, y0, residual(e.E, y0, one - y0)), EQ, e_hi};
+}
+
 // The faithful sigmoid for |x| = z <= z_main (or NaN).
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> sigmoid_main(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
   const exp_parts<T, A> e = exp_neg<0>(z);
-  const B one(T(1));
-  const B EQ = e.E * e.Q;
-  const B e_hi = e.E + EQ;
-  const B y0 = reciprocal_estimate(one + e_hi);
-  const B rho = neg_mul_add(EQ, y0, residual(e.E, y0, one - y0));
-  const auto negative = x < B(T(0));
-  const B num = xsimd::select(negative, e.E, one);
+  const sigmoid_parts<T, A> s = sigmoid_reciprocal(e);
+  const auto negative = sign_set(x);  // -0 gives 0.5 through either branch
+  const B num = xsimd::select(negative, e.E, B(T(1)));
   // num u, where sigma = num y0 (1 + u): rho for x >= 0; for x < 0,
   // E ((1 + Q)(1 + rho) - 1) = e rho + E Q (e rho Q is kept: rho may be 2^-14).
-  const B num_u = mul_add_where(negative, rho, e_hi, EQ);
-  return mul_add_corrected(num, y0, y0 * num_u);
+  const B num_u = mul_add_where(negative, s.rho, s.e_hi, s.EQ);
+  return mul_add_corrected(num, s.y0, s.y0 * num_u);
 }
 
 // RN(2^-S y) for y = 2^S e >= 0, subnormal results included, no subnormal
@@ -123,10 +139,11 @@ LOGISTIC_NOINLINE batch<T, A> sigmoid_wide(batch<T, A> x, batch<T, A> z) noexcep
   return xsimd::select(x < B(-L::z_main), tail, main);
 }
 
-// Lanes outside the main path's range (NaN is not).
+// Lanes outside the main path's range (and NaN on AVX-512, which both paths
+// return as NaN).
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_rare(batch<T, A> x) noexcept {
-  return xsimd::abs(x) > batch<T, A>(sigmoid_limits<T>::z_main);
+  return abs_above(x, sigmoid_limits<T>::z_main);
 }
 
 template <class T, class A>
@@ -185,6 +202,20 @@ template <class T, class A>
 struct sigmoid_fast_uses_scalef : is_avx512_float<T, A> {};
 
 #if defined(__AVX512F__)
+// 4 e^-x for x in [-x_limit, x_limit] or NaN.
+template <class A>
+LOGISTIC_INLINE batch<float, A> exp4_neg_avx512(batch<float, A> xc) noexcept {
+  using C = sigmoid_fast_avx512_constants;
+  using B = batch<float, A>;
+  const B m_shifted = mul_add(xc, B(C::minus_inv_ln2), B(C::shifter));
+  const B m = m_shifted - B(C::shifter);
+  const B r = mul_add(m, B(C::ln2_lo), mul_add(m, B(C::ln2_hi), xc));
+  const B t4 = _mm512_permutex2var_ps(_mm512_load_ps(C::t4), to_bits(m_shifted),
+                                      _mm512_load_ps(C::t4 + 16));
+  const B q = mul_add(B(C::c2), r, B(C::c1)) * r;
+  return _mm512_maskz_scalef_ps(0xFFFF, mul_add(t4, q, t4), m);
+}
+
 template <class A>
 LOGISTIC_INLINE batch<float, A> sigmoid_fast_avx512(batch<float, A> x) noexcept {
   using C = sigmoid_fast_avx512_constants;
@@ -192,14 +223,7 @@ LOGISTIC_INLINE batch<float, A> sigmoid_fast_avx512(batch<float, A> x) noexcept 
   // x in [-x_limit, x_limit]; NaN stays NaN (min and max return their second
   // operand when one is NaN). Zero-masked forms: see clamp_above.
   const B xc = _mm512_maskz_max_ps(0xFFFF, B(-C::x_limit), clamp_above(x, C::x_limit));
-  const B m_shifted = mul_add(xc, B(C::minus_inv_ln2), B(C::shifter));
-  const B m = m_shifted - B(C::shifter);
-  const B r = mul_add(m, B(C::ln2_lo), mul_add(m, B(C::ln2_hi), xc));
-  const B t4 = _mm512_permutex2var_ps(_mm512_load_ps(C::t4), to_bits(m_shifted),
-                                      _mm512_load_ps(C::t4 + 16));
-  const B q = mul_add(B(C::c2), r, B(C::c1)) * r;
-  const B e4 = _mm512_maskz_scalef_ps(0xFFFF, mul_add(t4, q, t4), m);
-  return divide(B(4.0f), B(4.0f) + e4);
+  return divide(B(4.0f), B(4.0f) + exp4_neg_avx512(xc));
 }
 #endif
 
@@ -213,7 +237,7 @@ LOGISTIC_NOINLINE batch<T, A> sigmoid_fast_wide(batch<T, A> x, batch<T, A> z) no
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_fast_rare(batch<T, A> x) noexcept {
-  return xsimd::abs(x) > batch<T, A>(sigmoid_limits<T>::z_normal);
+  return abs_above(x, sigmoid_limits<T>::z_normal);
 }
 
 // The fast tier's inline path, and the lanes that need its out-of-line one.

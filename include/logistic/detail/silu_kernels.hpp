@@ -2,14 +2,16 @@
 // silu_grad(x) = sigma(x) (1 + x sigma(-x)), faithful and fast tiers.
 //
 // Both use e = e^-|x| = E (1 + Q) and the compensated reciprocal
-// 1/(1 + e) = y0 (1 + rho) of the faithful sigmoid (grad_kernels.hpp).
+// 1/(1 + e) = y0 (1 + rho) of the faithful sigmoid (sigmoid_reciprocal; an
+// estimate with |rho| < 2^-14 for float on AVX-512, else a division).
 //
-// silu, faithful. sigma(x) = num y0 (1 + u) with num = 1, u = rho (x >= 0) or
-// num = E, u = rho + Q (x < 0), as in sigmoid_main; then with w = RN(x num)
-// (exact for x >= 0)
-//     silu = RN(w y0 + (w y0) u),
-// sigmoid's common path plus the one multiplication by x. The rounding of w
-// (x < 0) adds up to 1 ULP to sigmoid's 0.6: below 2 ULP.
+// silu, faithful. sigma(x) = num y0 + y0 (num u) as in sigmoid_main (num = 1,
+// num u = rho for x >= 0; num = E, num u = E ((1 + Q)(1 + rho) - 1) for
+// x < 0); then with w = RN(x num) (exact for x >= 0)
+//     silu = RN(w y0 + z y0 (sign(x) num u)),
+// sigmoid's operations plus one multiplication (w replaces num, a masked
+// multiplication instead of a blend). The rounding of w (x < 0) adds up to
+// 1 ULP to sigmoid's 0.6: below 2 ULP.
 // Rare lanes (out of line):
 //   - x > z_main: silu = x (x sigma(x) = x (1 - e) and e < 2^-57);
 //   - x < -z_main: silu = -(|x| e) (1 - e) = -RN(|x| e) to 2^-56, formed in
@@ -39,7 +41,8 @@
 // scaled_exp_product as for silu (silu_grad(-inf) = -0, for the same reasons).
 //
 // Fast tiers: e = e^-z rounded once (see exp_neg_rounded), then
-//     silu = x num / (1 + e),
+//     silu = x / (1 + e^-x)   (the core on the signed x; on AVX-512 fast
+//            sigmoid's 4 e^-x, with 1 + e^-x = RN(4 e^-x / 4 + 1)),
 //     silu_grad = num (1 + x nb + e) / (1 + e)^2,
 // with 1 + x nb rounded once (exact for x <= -1/2, so the cancellation near
 // x0 costs little), the numerator and (1 + e)^2 each rounded about once.
@@ -86,7 +89,7 @@ struct silu_limits<double> {
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch_bool<T, A> silu_fast_rare(batch<T, A> x) noexcept {
-  return xsimd::abs(x) > batch<T, A>(silu_limits<T>::fast_main);
+  return abs_above(x, silu_limits<T>::fast_main);
 }
 
 // a * b where mask is set, a elsewhere: one masked instruction on AVX-512 (as
@@ -118,14 +121,23 @@ template <class T, class A>
 LOGISTIC_INLINE batch<T, A> silu_main(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
   const exp_parts<T, A> e = exp_neg<0>(z);
-  const reciprocal_parts<T, A> r = reciprocal_one_plus(e);
-  const auto negative = x < B(T(0));
-  // z, not x, for x >= 0 and NaN: every NaN in flight is then the same one (|x|),
-  // so the result's NaN does not depend on how the compiler orders the operands
-  // of commutative instructions, in this path or in silu_wide. (+-0 is rare.)
-  const B w = xsimd::select(negative, x * e.E, z);
-  const B u = add_where(negative, r.rho, e.Q);
-  return mul_add_corrected(w, r.y0, (w * r.y0) * u);
+  // Where NaN can reach this path (not on AVX-512, where it is rare), it has
+  // no sign, so w = z and every NaN in flight is the same one (|x|): the
+  // result's NaN does not depend on how the compiler orders the operands of
+  // commutative instructions. (+-0 is rare.)
+  const auto negative = sign_set(x);
+  if constexpr (reciprocal_is_estimate<T, A>::value) {
+    // Masked instructions: x (num u) = z (sign(x) num u), num u as in sigmoid_main.
+    const sigmoid_parts<T, A> s = sigmoid_reciprocal(e);
+    const B w = mul_where_else(negative, x, e.E, z);
+    const B signed_num_u = negated_mul_add_where(negative, s.rho, s.e_hi, s.EQ);
+    return mul_add_corrected(w, s.y0, z * (s.y0 * signed_num_u));
+  } else {
+    // After a division rho Q < 2^-29 is dropped: u = rho (+ Q for x < 0).
+    const reciprocal_parts<T, A> r = reciprocal_one_plus(e);
+    const B w = xsimd::select(negative, x * e.E, z);
+    return mul_add_corrected(w, r.y0, (w * r.y0) * add_where(negative, r.rho, e.Q));
+  }
 }
 
 // x/2 + x^2/4 for |x| < tiny, on the encoding: for |x| >= 2^(emin+1) the
@@ -149,9 +161,7 @@ LOGISTIC_INLINE batch<T, A> silu_tiny(batch<T, A> x) noexcept {
 
 template <class T, class A>
 LOGISTIC_INLINE xsimd::batch_bool<T, A> silu_rare(batch<T, A> x) noexcept {
-  using B = batch<T, A>;
-  const B z = xsimd::abs(x);
-  return (z > B(sigmoid_limits<T>::z_main)) | (z < B(silu_limits<T>::tiny));
+  return abs_outside(x, silu_limits<T>::tiny, sigmoid_limits<T>::z_main);
 }
 
 template <class T, class A>
@@ -163,7 +173,8 @@ LOGISTIC_NOINLINE batch<T, A> silu_wide(batch<T, A> x, batch<T, A> z) noexcept {
   const B tail = negate_bits(scaled_exp_product(zc, zc));
   B r = xsimd::select(x > z_main, x, main);
   r = xsimd::select(x < -z_main, tail, r);
-  return xsimd::select(z < B(silu_limits<T>::tiny), silu_tiny(x), r);
+  r = xsimd::select(z < B(silu_limits<T>::tiny), silu_tiny(x), r);
+  return xsimd::select(z != z, z + z, r);  // NaN: the quiet |x|, whichever path
 }
 
 template <class T, class A>
@@ -236,20 +247,28 @@ LOGISTIC_INLINE batch<T, A> exp_neg_rounded(batch<T, A> z) noexcept {
 }
 
 template <class T, class A>
-LOGISTIC_INLINE batch<T, A> silu_fast_main(batch<T, A> x, batch<T, A> z) noexcept {
+LOGISTIC_INLINE batch<T, A> silu_fast_main(batch<T, A> x) noexcept {
+  // x / (1 + e^-x) with e^-x of the signed x (|x| <= fast_main, so e^-x is
+  // finite and E normal), no branch on the sign. For NaN x the dividend is x
+  // itself, and a division keeps its dividend's NaN.
   using B = batch<T, A>;
-  const B one(T(1));
-  const B e = exp_neg_rounded<!has_fused_fma<A>::value>(z);
-  // For NaN x the numerator is x itself, and a division keeps its dividend's NaN.
-  const auto negative = x < B(T(0));
-  return divide(mul_where(negative, x, e), one + e);
+#if defined(__AVX512F__)
+  if constexpr (sigmoid_fast_uses_scalef<T, A>::value) {
+    // Fast sigmoid's 4 e^-x, with 1 + e^-x = RN(e4/4 + 1): its operations.
+    return divide(x, mul_add(B(0.25f), exp4_neg_avx512(x), B(1.0f)));
+  } else
+#endif
+  {
+    return divide(x, B(T(1)) + exp_neg_rounded<!has_fused_fma<A>::value>(x));
+  }
 }
 
 template <class T, class A>
 LOGISTIC_NOINLINE batch<T, A> silu_fast_wide(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
   const B limit(silu_limits<T>::fast_main);
-  const B main = silu_fast_main(x, clamp_above(z, silu_limits<T>::fast_main));
+  const T lim = silu_limits<T>::fast_main;
+  const B main = silu_fast_main(clamp_above(clamp_below(x, -lim), lim));
   const B zc = clamp_above(z, silu_limits<T>::zero);
   const B tail = negate_bits(scaled_exp_product(zc, zc));
   const B r = xsimd::select(x > limit, x, main);
@@ -260,7 +279,7 @@ template <class T, class A>
 LOGISTIC_INLINE batch<T, A> silu_fast(batch<T, A> x) noexcept {
   const batch<T, A> z = xsimd::abs(x);
   if (xsimd::any(silu_fast_rare(x))) return silu_fast_wide(x, z);
-  return silu_fast_main(x, z);
+  return silu_fast_main(x);
 }
 
 template <class T, class A>
