@@ -376,6 +376,28 @@ LOGISTIC_INLINE xsimd::batch_bool<T, A> abs_outside(batch<T, A> x, T lo, T hi) n
   return (z < batch<T, A>(lo)) | (z > batch<T, A>(hi));
 }
 
+// Whether |x| < lo or |x| > hi in any lane of four batches (or, on AVX-512,
+// NaN): there the unsigned maximum of the four distances from lo's encoding.
+template <class T, class A>
+LOGISTIC_INLINE bool any_abs_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c, batch<T, A> d,
+                                     T lo, T hi) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (is_avx512_float<T, A>::value) {
+    using I = int_batch<T, A>;
+    const I low = to_bits(batch<T, A>(lo));
+    const __m512i span = to_bits(batch<T, A>(hi)) - low;
+    const __m512i da = to_bits(xsimd::abs(a)) - low, db = to_bits(xsimd::abs(b)) - low;
+    const __m512i dc = to_bits(xsimd::abs(c)) - low, dd = to_bits(xsimd::abs(d)) - low;
+    // Zero-masked with a full mask: see clamp_above.
+    const __m512i top = _mm512_maskz_max_epu32(0xFFFF, _mm512_maskz_max_epu32(0xFFFF, da, db),
+                                               _mm512_maskz_max_epu32(0xFFFF, dc, dd));
+    return _mm512_cmpgt_epu32_mask(top, span) != 0;
+  }
+#endif
+  return xsimd::any(abs_outside(a, lo, hi) | abs_outside(b, lo, hi) | abs_outside(c, lo, hi) |
+                    abs_outside(d, lo, hi));
+}
+
 // ---------------------------------------------------------------------------
 // min and max with x86's rule for NaN: the second operand is returned when
 // either is NaN (xsimd's min and max are documented to differ between
