@@ -20,7 +20,7 @@
 //     core, never as s (1 - s): accurate for every x (the naive s (1 - s) is 0
 //     in float from x = 16.6 on);
 //   - error below 1 ULP for every input: float measured over all 2^32 inputs
-//     (max 0.62 ULP AVX-512, 0.75 AVX2+FMA, 0.76 SSE2; subnormal results
+//     (max 0.67 ULP AVX-512, 0.74 AVX2+FMA, 0.76 SSE2; subnormal results
 //     0.78), double over edge sweeps and 10^7 random inputs against MPFR
 //     (0.76 on the edge sweeps and 10^5 random inputs),
 //   - results lie in [0, 0.25]: exactly 0.25 at +-0 (and for |x| below about
