@@ -92,20 +92,6 @@ LOGISTIC_INLINE xsimd::batch_bool<T, A> silu_fast_rare(batch<T, A> x) noexcept {
   return abs_above(x, silu_limits<T>::fast_main);
 }
 
-// a * b where mask is set, a elsewhere: one masked instruction on AVX-512 (as
-// add_where in simd.hpp), so that fast silu costs fast sigmoid's operations.
-template <class T, class A>
-LOGISTIC_INLINE batch<T, A> mul_where(xsimd::batch_bool<T, A> mask, batch<T, A> a,
-                                      batch<T, A> b) noexcept {
-#if defined(__AVX512F__)
-  if constexpr (std::is_base_of<xsimd::avx512f, A>::value) {
-    if constexpr (std::is_same<T, float>::value) return _mm512_mask_mul_ps(a, mask, a, b);
-    else return _mm512_mask_mul_pd(a, mask, a, b);
-  }
-#endif
-  return xsimd::select(mask, a * b, a);
-}
-
 // -v by flipping the sign bit: xsimd's negation subtracts from 0, which DAZ
 // and FTZ turn into +-0 for a subnormal v.
 template <class T, class A>

@@ -301,7 +301,7 @@ LOGISTIC_INLINE batch<T, A> mul_where_else(xsimd::batch_bool<T, A> mask, batch<T
 // -(a*b + c) where mask is set (rounded once, as mul_add), a elsewhere.
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> negated_mul_add_where(xsimd::batch_bool<T, A> mask, batch<T, A> a,
-                                                      batch<T, A> b, batch<T, A> c) noexcept {
+                                                  batch<T, A> b, batch<T, A> c) noexcept {
 #if defined(__AVX512F__)
   if constexpr (std::is_base_of<xsimd::avx512f, A>::value) {
     if constexpr (std::is_same<T, float>::value) return _mm512_mask_fnmsub_ps(a, mask, b, c);
