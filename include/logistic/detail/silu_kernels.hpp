@@ -107,10 +107,11 @@ template <class T, class A>
 LOGISTIC_INLINE batch<T, A> silu_main(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
   const exp_parts<T, A> e = exp_neg<0>(z);
-  // Where NaN can reach this path (not on AVX-512, where it is rare), it has
-  // no sign, so w = z and every NaN in flight is the same one (|x|): the
-  // result's NaN does not depend on how the compiler orders the operands of
-  // commutative instructions. (+-0 is rare.)
+  // Where NaN can reach this path inline (not on AVX-512, where it is rare and
+  // always computed by the one out-of-line silu_wide), it has no sign, so
+  // w = z and every NaN in flight is the same one (|x|): the result's NaN does
+  // not depend on how the compiler orders the operands of commutative
+  // instructions. (+-0 is rare.)
   const auto negative = sign_set(x);
   if constexpr (reciprocal_is_estimate<T, A>::value) {
     // Masked instructions: x (num u) = z (sign(x) num u), num u as in sigmoid_main.
@@ -159,8 +160,7 @@ LOGISTIC_NOINLINE batch<T, A> silu_wide(batch<T, A> x, batch<T, A> z) noexcept {
   const B tail = negate_bits(scaled_exp_product(zc, zc));
   B r = xsimd::select(x > z_main, x, main);
   r = xsimd::select(x < -z_main, tail, r);
-  r = xsimd::select(z < B(silu_limits<T>::tiny), silu_tiny(x), r);
-  return xsimd::select(z != z, z + z, r);  // NaN: the quiet |x|, whichever path
+  return xsimd::select(z < B(silu_limits<T>::tiny), silu_tiny(x), r);
 }
 
 template <class T, class A>
