@@ -61,7 +61,7 @@
 
 #include "config.hpp"
 #include "exp_core.hpp"
-#include "log1p_core.hpp"
+#include "log1p_unit_core.hpp"
 #include "reduce.hpp"
 #include "sigmoid_kernels.hpp"
 #include "simd.hpp"
@@ -211,7 +211,7 @@ LOGISTIC_INLINE bce_exp<T, A> bce_exp_of(batch<T, A> z) noexcept {
 template <bool Unit, class T, class A>
 LOGISTIC_INLINE pair<T, A> bce_loss_unrounded(batch<T, A> z, const bce_exp<T, A>& ex,
                                               pair<T, A> c1, pair<T, A> c2) noexcept {
-  const log_sum<T, A> l = log1p_core(ex.v_hi, ex.v_lo, ex.e.hi, ex.e.lo);
+  const log_sum<T, A> l = log1p_unit(ex.e.hi, ex.e.lo);
   const product<T, A> p1 = exact_product(c1.hi, z);
   const batch<T, A> t1 = mul_add(c1.lo, z, p1.lo);
   if constexpr (Unit) {
@@ -838,7 +838,7 @@ LOGISTIC_INLINE batch<float, A> bce_term_exp_log(batch<float, A> x, batch<float,
   using B = batch<float, A>;
   const exp_parts<float, A> p = exp_neg_fast(xsimd::abs(x));
   const B e = mul_add(p.E, p.Q, p.E);
-  return bce_reduction_term<Weighted, Unit>(x, y, w, log1p_fast(B(1.0f) + e, e), s);
+  return bce_reduction_term<Weighted, Unit>(x, y, w, log1p_unit_fast(e), s);
 }
 
 // The reduction term from the piecewise polynomial (AVX-512 float), z < 15.75.
@@ -931,7 +931,7 @@ LOGISTIC_INLINE bce_values<T, A> bce_fused_main(batch<T, A> x, batch<T, A> y, ba
   r.grad = bce_grad_soft_lanes<Weighted, Unit>(
       xsimd::select(xsimd::isnan(x), x, xsimd::select(negative, flip_sign(g), g)), x, y, w, s);
   if constexpr (std::is_same<T, float>::value) {
-    r.loss = bce_reduction_term<Weighted, Unit>(x, y, w, log1p_fast(ex.v_hi, ex.e.hi), s);
+    r.loss = bce_reduction_term<Weighted, Unit>(x, y, w, log1p_unit_fast(ex.e.hi), s);
   } else {
     const pair<T, A> c1 = select_pair(x > B(T(0)), c.a, c.b);
     const pair<T, A> l = bce_loss_unrounded<Unit>(z, ex, c1, added(c.a, c.b));

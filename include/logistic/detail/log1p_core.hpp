@@ -1,7 +1,8 @@
 // Internal: the shared logarithm core, log(v) for a positive v given unrounded
 // as v = v_hi + v_lo, returned unrounded as log(v) = H + L (|L| well below
 // |H|, H = 0 only when log(v) is within |L| of 0), so that callers round once
-// at the end (logit: log(p / (1 - p)); softplus and log-sigmoid: log1p(e^-|x|)).
+// at the end (logit: log(p / (1 - p))). log1p(a) for a in [0, 1] (softplus,
+// log-sigmoid, BCE) has a core of its own without the exponent: log1p_unit_core.hpp.
 //
 // Method. v_hi = 2^k z with z in [OFF, 2 OFF), OFF about 0.7, read from the
 // encoding (no instruction sees a subnormal). The interval [OFF, 2 OFF) is cut
@@ -14,8 +15,6 @@
 //     r = r_hi + r_lo,  r_hi = P_hi - 1,  r_lo = P_lo + v_lo 2^-k invc[j].
 // The piece that holds 1 is centred on 1 and has invc = 1: there r_hi = v_hi - 1
 // and r_lo = v_lo exactly, so log(v) keeps its relative accuracy as v -> 1.
-// Callers whose v = 1 + a comes with a more accurate a = a_hi + a_lo than
-// v_hi + v_lo (softplus: a = e^-|x| down to 2^-58) pass it for that piece.
 //     log1p(r) = r_hi + r_hi^2 P(r_hi) + r_lo (1 - r_hi) + O(r_lo r_hi^2),
 // and k ln2 + logc[j] = T_hi + T_lo with T_hi exact (ln2_hi and logc_hi lie on
 // a grid of 2^-16 / 2^-42, so k ln2_hi + logc_hi is exact for |k| < 2^8 float,
@@ -59,8 +58,6 @@ struct log_constants;
 template <>
 struct log_constants<float, 16> {
   static constexpr std::int32_t off_bits = 0x3F340000;  // OFF = 0.703125 = 1 - 9.5/32
-  static constexpr float near_one_lo = 0x1.f8p-1f;      // the piece that holds 1
-  static constexpr float near_one_hi = 0x1.08p+0f;      // [0.984375, 1.03125)
   static constexpr float ln2_hi = 0x1.62e4p-1f, ln2_lo = 0x1.7f7d1cp-20f;
   static constexpr std::size_t degree = 5;
   static constexpr float poly[degree - 1] = {-0x1.fffffep-2f, 0x1.555552p-2f, -0x1.003058p-2f,
@@ -85,8 +82,6 @@ struct log_constants<float, 16> {
 template <>
 struct log_constants<float, 8> {
   static constexpr std::int32_t off_bits = 0x3F380000;  // OFF = 0.71875 = 1 - 4.5/16
-  static constexpr float near_one_lo = 0x1.fp-1f;       // [0.96875, 1.0625)
-  static constexpr float near_one_hi = 0x1.1p+0f;
   static constexpr float ln2_hi = 0x1.62e4p-1f, ln2_lo = 0x1.7f7d1cp-20f;
   static constexpr std::size_t degree = 6;
   static constexpr float poly[degree - 1] = {-0x1p-1f, 0x1.555522p-2f, -0x1.ffff96p-3f,
@@ -105,8 +100,6 @@ struct log_constants<float, 8> {
 template <>
 struct log_constants<double, 8> {
   static constexpr std::int64_t off_bits = 0x3FE7000000000000;  // OFF = 0.71875
-  static constexpr double near_one_lo = 0x1.fp-1;                // [0.96875, 1.0625)
-  static constexpr double near_one_hi = 0x1.1p+0;
   static constexpr double ln2_hi = 0x1.62e42fefa38p-1, ln2_lo = 0x1.ef35793c7673p-45;
   static constexpr std::size_t degree = 12;
   static constexpr double poly[degree - 1] = {  // c2..c12
@@ -231,46 +224,6 @@ LOGISTIC_INLINE log_sum<T, A> log_core(batch<T, A> v_hi, batch<T, A> v_lo) noexc
   const log_reduction<T, A> red = log_reduce<KOffset>(v_hi);
   const batch<T, A> invc = lookup<T, T, A>(log_table<T, A>::invc, red.index);
   return log_assemble(red, log_reduced_argument(red, invc, v_lo));
-}
-
-// log(v) for v = v_hi + v_lo = 1 + a_hi + a_lo >= 1, where a is the more
-// accurate of the two forms near 1: used for the piece that holds 1.
-template <class T, class A>
-LOGISTIC_INLINE log_sum<T, A> log1p_core(batch<T, A> v_hi, batch<T, A> v_lo, batch<T, A> a_hi,
-                                         batch<T, A> a_lo) noexcept {
-  const log_reduction<T, A> red = log_reduce<0>(v_hi);
-  const batch<T, A> invc = lookup<T, T, A>(log_table<T, A>::invc, red.index);
-  log_argument<T, A> r = log_reduced_argument(red, invc, v_lo);
-  const auto near_one = v_hi < batch<T, A>(log_table<T, A>::near_one_hi);
-  r.hi = xsimd::select(near_one, a_hi, r.hi);
-  r.lo = xsimd::select(near_one, a_lo, r.lo);
-  return log_assemble(red, r);
-}
-
-// Fast tier: log(v) for v = RN(1 + a), a in [0, 1]: one word for logc and
-// for r (rounded once by a fused multiply-add where there is one), the error
-// of v carried to first order.
-template <class T, class A>
-LOGISTIC_INLINE batch<T, A> log1p_fast(batch<T, A> v, batch<T, A> a) noexcept {
-  using B = batch<T, A>;
-  using C = log_table<T, A>;
-  const log_reduction<T, A> red = log_reduce<0>(v);
-  const B invc = lookup<T, T, A>(C::invc, red.index);
-  B r;
-  if constexpr (has_fused_fma<A>::value) {
-    r = mul_sub(red.z, invc, B(T(1)));
-  } else {
-    const product<T, A> p = two_prod(red.z, invc);
-    r = (p.hi - B(T(1))) + p.lo;
-  }
-  // The rounding error of v = 1 + a, up to 2^-24, is not small next to a
-  // result of 2^-4: carried into r.
-  const B v_err = (B(T(1)) - v) + a;  // Fast2Sum: exact
-  r = mul_add(v_err * red.scale, invc, r);
-  r = xsimd::select(v < B(C::near_one_hi), a, r);
-  const B logc = lookup<T, T, A>(C::logc_hi, red.index) + lookup<T, T, A>(C::logc_lo, red.index);
-  const B t = mul_add(red.k, B(C::ln2_hi + C::ln2_lo), logc);  // ln2 rounded once
-  return t + mul_add(r * r, log_poly<T, A>(r, C::poly), r);
 }
 
 }  // namespace detail

@@ -29,6 +29,7 @@
 
 #include "exp_core.hpp"
 #include "log1p_core.hpp"
+#include "log1p_unit_core.hpp"
 #include "sigmoid_kernels.hpp"
 #include "simd.hpp"
 
@@ -60,15 +61,12 @@ LOGISTIC_INLINE log_argument<T, A> exp_neg_split(exp_parts<T, A> e) noexcept {
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> softplus_main(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
-  const B one(T(1));
   // A NaN x leaves the cores on z_main: the only NaN in flight is then x's,
   // through x+, so the result is x quieted whatever the order the compiler
   // gave the operands of each addition (a NaN from the cores could differ).
   const B zf = clamp_above_or_limit(z, sigmoid_limits<T>::z_main);
   const log_argument<T, A> e = exp_neg_split(exp_neg<0>(zf));
-  const B v_hi = one + e.hi;
-  const B v_lo = ((one - v_hi) + e.hi) + e.lo;  // Fast2Sum: e <= 1
-  const log_sum<T, A> l = log1p_core(v_hi, v_lo, e.hi, e.lo);
+  const log_sum<T, A> l = log1p_unit(e.hi, e.lo);
   // x+ + H exactly as s + err (TwoSum), then one rounding. x+ is x for NaN.
   const B xp = clamp_below(x, T(0));
   const B s = xp + l.hi;
@@ -106,7 +104,7 @@ LOGISTIC_INLINE batch<T, A> softplus_fast_main(batch<T, A> x, batch<T, A> z) noe
   const exp_parts<T, A> p = exp_neg_fast(clamp_above_or_limit(z, sigmoid_limits<T>::z_main));
   const B e = mul_add(p.E, p.Q, p.E);  // E >= 2^-58: E Q is normal even unfused
   // NaN reaches the result through x+ only (see softplus_main).
-  return clamp_below(x, T(0)) + log1p_fast(B(T(1)) + e, e);
+  return clamp_below(x, T(0)) + log1p_unit_fast(e);
 }
 
 template <class T, class A>
