@@ -3,32 +3,30 @@
 //
 //     softplus(x) = max(x, 0) + log1p(e),   e = e^-|x| = E (1 + Q) in (0, 1],
 // so no step overflows or cancels. Faithful tier: e = e_hi + e_lo from the
-// exponential core (e_lo = RN(E + E Q - e_hi), 2^-48 relative), v = 1 + e as
-// v_hi + v_lo (Fast2Sum), and log1p(e) = H + L from log1p_core, which uses
-// e_hi + e_lo itself in the table piece that holds 1 (e < 1/16 or 1/32), so
-// tiny e keep their relative accuracy. For x > 0 the sum x + H is exact by
-// Knuth's TwoSum, and the result is rounded once: RN(s + (err + L)). The
-// errors before that last rounding (core 2^-28.5, log core 2^-29, the sums
-// inside L) stay below 0.1 ULP, so the total is below 0.6 ULP.
+// exponential core (e_lo = RN(E + E Q - e_hi), 2^-48 relative), and
+// log1p(e) = H + L from log1p_unit_core, which takes e_hi + e_lo as it is in
+// its first piece (e < 0.0324 or 0.0673), so tiny e keep their relative accuracy.
+// For x > 0 the sum x + H is exact by Knuth's TwoSum, and the result is
+// rounded once: RN(s + (err + L)). The errors before that last rounding (core
+// 2^-28.5, log core 2^-29, the sums inside L) stay below 0.1 ULP, so the
+// total is below 0.6 ULP.
 //
 // Main path |x| <= z_main (40 float, 45 double; sigmoid's range, e >= 2^-58 /
-// 2^-65): no intermediate is subnormal (see exp_core.hpp and log1p_core.hpp).
+// 2^-65): no intermediate is subnormal (see exp_core.hpp and log1p_unit_core.hpp).
 // Out of line: x > z_main gives x (log1p(e) < 2^-57 x is below half an ULP of
 // x), x < -z_main gives log1p(e) = e (1 - e/2 + ...), i.e. RN(e) to within
 // e < 2^-57 (2^-65) relative, which is sigmoid's tail (sigmoid_wide, with its
 // FTZ/DAZ-proof subnormal results), so the same bounds hold there.
 //
-// Fast tier: e rounded once, v = 1 + e rounded, log1p_fast (one-word logc, r
-// rounded once), max(x, 0) + that; a few ULP. x < -z_main is sigmoid's fast
-// tail: e rounded, +0 where e would be subnormal (x < -87.34 float, -708.40
-// double).
+// Fast tier: e rounded once, log1p_unit_fast (one-word logc, r rounded once),
+// max(x, 0) + that; a few ULP. x < -z_main is sigmoid's fast tail: e rounded,
+// +0 where e would be subnormal (x < -87.34 float, -708.40 double).
 #ifndef LOGISTIC_DETAIL_SOFTPLUS_KERNELS_HPP
 #define LOGISTIC_DETAIL_SOFTPLUS_KERNELS_HPP
 
 #include <limits>
 
 #include "exp_core.hpp"
-#include "log1p_core.hpp"
 #include "log1p_unit_core.hpp"
 #include "sigmoid_kernels.hpp"
 #include "simd.hpp"
