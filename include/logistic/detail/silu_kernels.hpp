@@ -25,17 +25,20 @@
 //     encoding, so that subnormal inputs and results never meet FTZ/DAZ.
 //
 // silu_grad, faithful. With m = 1 + x sigma(-x), sigma(x) = num y0 (1 + u_a),
-// x sigma(-x) = x nb y0 (1 + u_b) (nb = E for x >= 0, 1 for x < 0):
-// x nb = w + w_lo and w y0 = h + h_lo exactly, s = RN(1 + h) with its exact
-// error s_lo (Fast2Sum: exact for h <= 1; for h <= -1/2 s is even exact), so
-//     m = s + m_lo,  m_lo = s_lo + h_lo + w_lo y0 + h u_b,
-// and with num y0 = g + g_lo exactly
-//     silu_grad = RN(g s + [g (s u_a + m_lo) + g_lo s]).
-// The cancellation in 1 + x sigma(-x) near its zero x0 = -1.27846 is thus
-// exact up to the absolute error of u_b (the core's 2^-28.5, rho's 2^-29) times
-// |h| ~ 1: the result's absolute error near x0 is below 2^-28 (measured bound
-// in the public contract), and where the relative condition number
-// |x f'(x) / f(x)| is below 4 (outside (-1.5836, -0.9893)) the result is within 1.5 ULP.
+// x sigma(-x) = w y0 (1 + u_b) (w = x for x < 0, exact; w = RN(z E) for
+// x >= 0, where x sigma(-x) <= 0.28 and w's rounding moves m by at most 0.22
+// of it), m_hi = RN(1 + w y0) by one fused operation, m_lo = RN(w y0) u_b, and
+// g = num y0 exactly (g_hi + g_lo):
+//     silu_grad = RN(g_hi m_hi + [g_hi ((1 + u_a) m - m_hi) + g_lo m_hi]).
+// The rounding of m_hi is not carried (up to 0.8 ULP of the result where m is
+// near 1.3 and the result just below 1), which keeps the bound below 1.5 ULP.
+// Near its zero x0 = -1.27846 the cancellation in 1 + x sigma(-x) happens
+// inside the fused m_hi, so the error there is that of a tiny m_hi plus the
+// absolute error of u_b (the core's 2^-28.5, rho's) times |w y0| ~ 1: the
+// result's absolute error near x0 is below 2^-26 (measured bound in the public
+// contract), and where the relative condition number |x f'(x) / f(x)| is below
+// 4 (outside (-1.5836, -0.9893)) the result is within 1.5 ULP. Without a fused
+// multiply-add, w y0 is formed exactly (Dekker) and m = 1 + w y0 by Fast2Sum.
 // Rare lanes: x > z_main gives 1; x < -z_main gives
 // sigma(x)(1 + x sigma(-x)) = -(z - 1) e (1 + O(z e)) = -RN((z - 1) e), by
 // scaled_exp_product as for silu (silu_grad(-inf) = -0, for the same reasons).
@@ -179,21 +182,40 @@ LOGISTIC_INLINE batch<T, A> silu_grad_main(batch<T, A> x, batch<T, A> z) noexcep
   using B = batch<T, A>;
   const B one(T(1));
   const exp_parts<T, A> e = exp_neg<0>(z);
-  const reciprocal_parts<T, A> r = reciprocal_one_plus(e);
-  const auto negative = x < B(T(0));
-  const B num = xsimd::select(negative, e.E, one);  // sigma(x) = num y0 (1 + u_a)
-  const B nb = xsimd::select(negative, one, e.E);   // sigma(-x) = nb y0 (1 + u_b)
-  const B u_a = add_where(negative, r.rho, e.Q);
-  const B u_b = add_where(!negative, r.rho, e.Q);
-  // z for x >= 0 and NaN: one NaN in flight (see silu_main).
-  const product<T, A> w = two_prod(xsimd::select(negative, x, z), nb);
-  const product<T, A> h = two_prod(w.hi, r.y0);
-  const B s = one + h.hi;
-  const B s_lo = (one - s) + h.hi;
-  const B m_lo = mul_add(h.hi, u_b, s_lo + mul_add(w.lo, r.y0, h.lo));
-  const product<T, A> g = two_prod(num, r.y0);
-  const B correction = mul_add(g.hi, mul_add(s, u_a, m_lo), g.lo * s);
-  return mul_add_corrected(g.hi, s, correction);
+  const sigmoid_parts<T, A> r = sigmoid_reciprocal(e);
+  const auto negative = sign_set(x);  // -0 gives 1/2 through either branch
+  // sigma(x) = num y0 (1 + u_a), x sigma(-x) = w y0 (1 + u_b): u is rho, or
+  // (1 + Q)(1 + rho) - 1 for the sigma whose numerator is E (rho Q kept: rho
+  // may be 2^-14).
+  const B one_q = one + e.Q;
+  const B u_a = mul_add_where(negative, r.rho, one_q, e.Q);
+  const B u_b = mul_add_where(!negative, r.rho, one_q, e.Q);
+  // w = x nb: x itself for x < 0; RN(z E) for x >= 0 (and NaN: z, one NaN in
+  // flight, see silu_main), where x sigma(-x) <= 0.28 barely moves m.
+  const B w = mul_where_else(!negative, z, e.E, x);
+  // m = 1 + w y0 (1 + u_b) = m_hi + m_lo, m_hi rounded once (near x0 the
+  // rounding is that of a tiny m, so its absolute error stays tiny).
+  B m_hi, m_lo;
+  if constexpr (has_fused_fma<A>::value) {
+    m_hi = mul_add(w, r.y0, one);
+    m_lo = (w * r.y0) * u_b;
+  } else {
+    const product<T, A> h = two_prod(w, r.y0);
+    m_hi = one + h.hi;  // exact for h <= -1/2, else Fast2Sum below
+    m_lo = ((one - m_hi) + h.hi) + mul_add(h.hi, u_b, h.lo);
+  }
+  // g = num y0 exactly: y0 itself for x >= 0 (two masked instructions on
+  // AVX-512, where a blend would cost as much as either).
+  product<T, A> g;
+  if constexpr (is_avx512_float<T, A>::value) {
+    g.hi = mul_where_else(negative, e.E, r.y0, r.y0);
+    g.lo = mul_sub_where_else_zero(negative, e.E, r.y0, g.hi);
+  } else {
+    g = two_prod(xsimd::select(negative, e.E, one), r.y0);
+  }
+  // (1 + u_a) m - m_hi; m_lo is not small next to m_hi here (it carries Q).
+  const B m_rest = mul_add(u_a, m_hi + m_lo, m_lo);
+  return mul_add_corrected(g.hi, m_hi, mul_add(g.hi, m_rest, g.lo * m_hi));
 }
 
 template <class T, class A>

@@ -226,7 +226,7 @@ template <class T, class A>
 LOGISTIC_INLINE product<T, A> two_prod(batch<T, A> x, batch<T, A> y) noexcept {
   const batch<T, A> hi = x * y;
   if constexpr (has_fused_fma<A>::value) {
-    return {hi, mul_add(x, y, -hi)};
+    return {hi, mul_sub(x, y, hi)};  // not mul_add(x, y, -hi): -hi would cost a subtraction
   }
   // Veltkamp's split and Dekker's product: exact without a fused instruction
   // as long as the compiler keeps every operation separately rounded (it can
@@ -296,6 +296,19 @@ LOGISTIC_INLINE batch<T, A> mul_where_else(xsimd::batch_bool<T, A> mask, batch<T
   }
 #endif
   return xsimd::select(mask, a * b, c);
+}
+
+// a*b - c where mask is set (rounded once, as mul_sub), 0 elsewhere.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> mul_sub_where_else_zero(xsimd::batch_bool<T, A> mask, batch<T, A> a,
+                                                    batch<T, A> b, batch<T, A> c) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (std::is_base_of<xsimd::avx512f, A>::value) {
+    if constexpr (std::is_same<T, float>::value) return _mm512_maskz_fmsub_ps(mask, a, b, c);
+    else return _mm512_maskz_fmsub_pd(mask, a, b, c);
+  }
+#endif
+  return xsimd::select(mask, mul_sub(a, b, c), batch<T, A>(T(0)));
 }
 
 // -(a*b + c) where mask is set (rounded once, as mul_add), a elsewhere.
