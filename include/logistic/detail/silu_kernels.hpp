@@ -24,21 +24,23 @@
 //     the sign of x (a tie only arises for subnormal x/2): done on the
 //     encoding, so that subnormal inputs and results never meet FTZ/DAZ.
 //
-// silu_grad, faithful. With m = 1 + x sigma(-x), sigma(x) = num y0 (1 + u_a),
-// x sigma(-x) = w y0 (1 + u_b) (w = x for x < 0, exact; w = RN(z E) for
-// x >= 0, where x sigma(-x) <= 0.28 and w's rounding moves m by at most 0.22
-// of it), m_hi = RN(1 + w y0) by one fused operation, m_lo = RN(w y0) u_b, and
-// g = num y0 exactly (g_hi + g_lo):
-//     silu_grad = RN(g_hi m_hi + [g_hi ((1 + u_a) m - m_hi) + g_lo m_hi]).
+// silu_grad, faithful. With m = 1 + x sigma(-x), sigma(x) = num y0 (1 + u_a)
+// and x sigma(-x) = h (1 + u_b), where h = x y0 for x < 0 (x exact) and
+// h = z RN(E y0) for x >= 0 (there x sigma(-x) <= 0.28, so that rounding moves
+// m by at most 0.22 of it): m_hi = RN(1 + h) by one fused operation, and with
+// v = (1 + u_a)(1 + u_b) - 1 (the same for both signs) and g = num y0 exactly
+// (g_hi + g_lo),
+//     silu_grad = RN(g_hi m_hi + [g_hi (u_a + h v) + g_lo m_hi]),
+// since (1 + u_a) m - m_hi = u_a (m_hi - h) + h v and m_hi - h = 1 + O(2^-24 m).
 // The rounding of m_hi is not carried (up to 0.8 ULP of the result where m is
 // near 1.3 and the result just below 1), which keeps the bound below 1.5 ULP.
 // Near its zero x0 = -1.27846 the cancellation in 1 + x sigma(-x) happens
 // inside the fused m_hi, so the error there is that of a tiny m_hi plus the
-// absolute error of u_b (the core's 2^-28.5, rho's) times |w y0| ~ 1: the
+// absolute error of v (the core's 2^-28.5, rho's) times |h| ~ 1: the
 // result's absolute error near x0 is below 2^-26 (measured bound in the public
 // contract), and where the relative condition number |x f'(x) / f(x)| is below
 // 4 (outside (-1.5836, -0.9893)) the result is within 1.5 ULP. Without a fused
-// multiply-add, w y0 is formed exactly (Dekker) and m = 1 + w y0 by Fast2Sum.
+// multiply-add, h is formed exactly (Dekker) and m = 1 + h by Fast2Sum.
 // Rare lanes: x > z_main gives 1; x < -z_main gives
 // sigma(x)(1 + x sigma(-x)) = -(z - 1) e (1 + O(z e)) = -RN((z - 1) e), by
 // scaled_exp_product as for silu (silu_grad(-inf) = -0, for the same reasons).
@@ -184,37 +186,44 @@ LOGISTIC_INLINE batch<T, A> silu_grad_main(batch<T, A> x, batch<T, A> z) noexcep
   const exp_parts<T, A> e = exp_neg<0>(z);
   const sigmoid_parts<T, A> r = sigmoid_reciprocal(e);
   const auto negative = sign_set(x);  // -0 gives 1/2 through either branch
-  // sigma(x) = num y0 (1 + u_a), x sigma(-x) = w y0 (1 + u_b): u is rho, or
+  // sigma(x) = num y0 (1 + u_a), x sigma(-x) = h (1 + u_b) (h below): u is rho, or
   // (1 + Q)(1 + rho) - 1 for the sigma whose numerator is E (rho Q kept: rho
-  // may be 2^-14).
+  // may be 2^-14). Only u_a and the symmetric
+  //     v = (1 + u_a)(1 + u_b) - 1 = (1 + rho)^2 (1 + Q) - 1   (rho^2 dropped)
+  // are needed below.
   const B one_q = one + e.Q;
   const B u_a = mul_add_where(negative, r.rho, one_q, e.Q);
-  const B u_b = mul_add_where(!negative, r.rho, one_q, e.Q);
-  // w = x nb: x itself for x < 0; RN(z E) for x >= 0 (and NaN: z, one NaN in
-  // flight, see silu_main), where x sigma(-x) <= 0.28 barely moves m.
-  const B w = mul_where_else(!negative, z, e.E, x);
-  // m = 1 + w y0 (1 + u_b) = m_hi + m_lo, m_hi rounded once (near x0 the
-  // rounding is that of a tiny m, so its absolute error stays tiny).
-  B m_hi, m_lo;
+  const B v = mul_add(r.rho + r.rho, one_q, e.Q);
+  // G = RN(E y0) ~ sigma(-|x|). x sigma(-x) = h (1 + u_b) with h = x y0 for
+  // x < 0 (x exact) and h = z G for x >= 0 (G's rounding moves m = 1 + h (1 +
+  // u_b) by at most 0.22 of it there, since h <= 0.28). The input is z for
+  // x >= 0 and NaN (one NaN in flight, see silu_main; on AVX-512 NaN is rare
+  // and the input may be x itself).
+  const B G = e.E * r.y0;
+  const B x_in = is_avx512_float<T, A>::value ? x : xsimd::select(negative, x, z);
+  const B y_in = xsimd::select(negative, r.y0, G);
+  // m_hi = RN(1 + h) by one fused step (near x0 the rounding is that of a tiny
+  // m, so its absolute error stays tiny), and then
+  //     (1 + u_a) m - m_hi = u_a (m_hi - h) + h v = u_a + h v
+  // to within u_a times m_hi's rounding error, where h v may take m_hi - 1
+  // for h (exact, or off by 2^-24 of m_hi, times v <= 2^-4).
+  B m_hi, m_rest;
   if constexpr (has_fused_fma<A>::value) {
-    m_hi = mul_add(w, r.y0, one);
-    m_lo = (w * r.y0) * u_b;
+    m_hi = mul_add(x_in, y_in, one);
+    m_rest = mul_add(m_hi - one, v, u_a);
   } else {
-    const product<T, A> h = two_prod(w, r.y0);
+    const product<T, A> h = two_prod(x_in, y_in);
     m_hi = one + h.hi;  // exact for h <= -1/2, else Fast2Sum below
-    m_lo = ((one - m_hi) + h.hi) + mul_add(h.hi, u_b, h.lo);
+    m_rest = mul_add(h.hi, v, u_a) + (((one - m_hi) + h.hi) + h.lo);
   }
-  // g = num y0 exactly: y0 itself for x >= 0 (two masked instructions on
-  // AVX-512, where a blend would cost as much as either).
+  // g = num y0 exactly: y0 itself for x >= 0, G + RN(E y0 - G) for x < 0.
   product<T, A> g;
-  if constexpr (is_avx512_float<T, A>::value) {
-    g.hi = mul_where_else(negative, e.E, r.y0, r.y0);
-    g.lo = mul_sub_where_else_zero(negative, e.E, r.y0, g.hi);
+  g.hi = xsimd::select(negative, G, r.y0);
+  if constexpr (has_fused_fma<A>::value) {
+    g.lo = mul_sub_where_else_zero(negative, e.E, r.y0, G);
   } else {
-    g = two_prod(xsimd::select(negative, e.E, one), r.y0);
+    g.lo = xsimd::select(negative, two_prod(e.E, r.y0).lo, B(T(0)));
   }
-  // (1 + u_a) m - m_hi; m_lo is not small next to m_hi here (it carries Q).
-  const B m_rest = mul_add(u_a, m_hi + m_lo, m_lo);
   return mul_add_corrected(g.hi, m_hi, mul_add(g.hi, m_rest, g.lo * m_hi));
 }
 
