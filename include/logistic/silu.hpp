@@ -24,13 +24,13 @@
 // Contract, logistic::silu_grad (faithful tier):
 //   - below 2 ULP everywhere except in the window around its zero,
 //     (-1.5836, -0.9893), where the relative condition number
-//     |x f'(x) / f(x)| exceeds 4 (float, every 7th of the 2^32 inputs: max
-//     1.40 ULP AVX-512, 1.42 AVX2+FMA, 0.68 SSE2; double vs MPFR: 1.57). The
-//     condition number also exceeds 4 for x < -5.5, where it grows like |x|;
-//     the 2 ULP bound holds there all the same (1.49 ULP measured);
+//     |x f'(x) / f(x)| exceeds 4 (float over all 2^32 inputs: max 1.44 ULP
+//     AVX-512, 1.43 AVX2+FMA, 0.88 SSE2; double vs MPFR: 1.57). The condition
+//     number also exceeds 4 for x < -5.5, where it grows like |x|; the 2 ULP
+//     bound holds there all the same (1.49 ULP measured);
 //   - near its zero x0 = -1.27846 no method gives relative accuracy from a
 //     rounded x: there the absolute error is below 2^-26 (float) / 2^-55
-//     (double), i.e. below 1/4 ULP of 0.5 (measured: 2^-26.8 float, 2^-55.9 double);
+//     (double), i.e. below 1/4 ULP of 0.5 (measured: 2^-26.7 float, 2^-55.9 double);
 //   - silu_grad(+inf) = 1 (and exactly 1 from x > 40 / 45); silu_grad(-inf)
 //     = -0 (the function is negative for x < x0 and rounds to -0 from x <
 //     -108.7 (float) / -751.8 (double)); silu_grad(+-0) = 0.5; NaN -> NaN;

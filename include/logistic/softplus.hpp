@@ -13,9 +13,10 @@
 // Contract, logistic::softplus and logistic::log_sigmoid (faithful tier):
 //   - error below 1 ULP for every input: float measured over all 2^32 inputs
 //     (max 0.78 ULP AVX-512 and AVX2+FMA, at subnormal results, which come
-//     from sigmoid's tail with its second rounding; about 0.56 ULP where the
-//     result is normal), double over edge sweeps and 10^7 random inputs
-//     against MPFR (max 0.58 ULP normal, 0.76 subnormal); results that are
+//     from sigmoid's tail with its second rounding; 0.57 AVX-512, 0.59
+//     AVX2+FMA, 0.61 SSE2 where the result is normal), double over edge sweeps
+//     and 10^7 random inputs against MPFR (max 0.57 ULP normal, 0.75
+//     subnormal); results that are
 //     subnormal are computed, never flushed;
 //   - log_sigmoid(x) is exactly -softplus(-x) (the same kernel), so every
 //     statement about softplus(x) holds for -log_sigmoid(-x);
@@ -35,8 +36,8 @@
 //     bound.
 // Contract, logistic::fast::softplus and logistic::fast::log_sigmoid:
 //   - at most 4 ULP wherever the exact result is a normal number (float
-//     measured over all 2^32 inputs: max 2.6 ULP AVX-512, 3.3 AVX2+FMA;
-//     double 2.2 ULP); results below the smallest
+//     measured over all 2^32 inputs: max 2.1 ULP AVX-512, 2.8 AVX2+FMA and
+//     SSE2; double 2.0 ULP); results below the smallest
 //     normal (softplus x < -87.34 float, -708.40 double) are +0 (log_sigmoid:
 //     -0 for x > 87.34 / 708.40);
 //   - every other rule above holds as stated.
