@@ -14,22 +14,15 @@ Every value is computed with 200-bit mpmath arithmetic and rounded to nearest.
 The range of r it prints is what tools/fit_log1p_poly.sollya fits over.
 Run: /usr/bin/python3 tools/gen_log1p_unit_tables.py   (needs python3-mpmath)
 """
-from mpmath import mp, mpf, log, frexp, ldexp, floor
+import os
+import sys
+
+from mpmath import mp, mpf, log
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_log_tables import exact_rn as rn  # noqa: E402  (x rounded to `bits` bits, ties to even)
 
 mp.prec = 200
-
-
-def rn(x, bits):
-    """x rounded to nearest-even with a significand of `bits` bits."""
-    if x == 0:
-        return mpf(0)
-    m, e = frexp(x)
-    s = ldexp(m, bits)
-    r = floor(s)
-    f = s - r
-    if f > 0.5 or (f == 0.5 and int(r) % 2 == 1):
-        r += 1
-    return ldexp(mpf(r), e - bits)
 
 
 def hexf(x, fmt):

@@ -83,6 +83,7 @@ def gen(fmt, N, off_bits):
     print()
 
 
-gen("f", 16, 0x3F340000)          # OFF = 1 - 9.5/32 = 0.703125
-gen("f", 8, 0x3F380000)           # OFF = 1 - 4.5/16 = 0.71875
-gen("d", 8, 0x3FE7000000000000)   # OFF = 0.71875
+if __name__ == "__main__":  # tools/gen_log1p_unit_tables.py imports the helpers
+    gen("f", 16, 0x3F340000)          # OFF = 1 - 9.5/32 = 0.703125
+    gen("f", 8, 0x3F380000)           # OFF = 1 - 4.5/16 = 0.71875
+    gen("d", 8, 0x3FE7000000000000)   # OFF = 0.71875
