@@ -224,7 +224,9 @@ LOGISTIC_INLINE batch<T, A> silu_grad_main(batch<T, A> x, batch<T, A> z) noexcep
   } else {
     g.lo = xsimd::select(negative, two_prod(e.E, r.y0).lo, B(T(0)));
   }
-  return mul_add_corrected(g.hi, m_hi, mul_add(g.hi, m_rest, g.lo * m_hi));
+  // NaN: several NaNs are in flight here (the cores' tables see its bits), so
+  // on NEON the result is made z + z (see nan_as_quiet_input).
+  return nan_as_quiet_input(z, mul_add_corrected(g.hi, m_hi, mul_add(g.hi, m_rest, g.lo * m_hi)));
 }
 
 template <class T, class A>
