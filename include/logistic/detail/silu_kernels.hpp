@@ -197,8 +197,7 @@ LOGISTIC_INLINE batch<T, A> silu_grad_main(batch<T, A> x, batch<T, A> z) noexcep
   // G = RN(E y0) ~ sigma(-|x|). x sigma(-x) = h (1 + u_b) with h = x y0 for
   // x < 0 (x exact) and h = z G for x >= 0 (G's rounding moves m = 1 + h (1 +
   // u_b) by at most 0.22 of it there, since h <= 0.28). The input is z for
-  // x >= 0 and NaN (one NaN in flight, see silu_main; on AVX-512 NaN is rare
-  // and the input may be x itself).
+  // x >= 0 and NaN (on AVX-512 NaN is rare and the input may be x itself).
   const B G = e.E * r.y0;
   const B x_in = is_avx512_float<T, A>::value ? x : xsimd::select(negative, x, z);
   const B y_in = xsimd::select(negative, r.y0, G);
