@@ -12,6 +12,11 @@
 // r_hi = P_hi + (invc - 1) is exact: invc - 1 is (invc in (1/2, 1]), and for
 // j >= 1 P_hi lies within [1/2, 3/2] of 1 - invc (Sterbenz), so
 //     r_hi + r_lo = r,   r_lo = P_lo + a_lo invc.
+// Without a fused multiply-add lambda a_hi is rounded before the shifter is
+// added, which can put an a within 2^-24 of a piece boundary into the next
+// piece: |r| then exceeds the bound by that much (inside the polynomial's
+// fitted range), and the ratio by as little; the exhaustive SSE2 sweep covers
+// these inputs.
 // Piece 0 has invc = 1 and logc = 0: there r = a_hi + a_lo as given, so a
 // tiny a keeps its relative accuracy with no special case. Then
 //     log1p(r) = r_hi + r_hi^2 P(r_hi) + r_lo (1 - r_hi) + O(r_lo r_hi^2),
