@@ -53,7 +53,7 @@ LOGISTIC_INLINE bool any_rare(const Kernel& kernel, B a, B b, B c, B d, long) no
 // alias out, so its parameters (affine's scale and bias) stay in registers
 // across the stores instead of being reloaded, and recomputed, after each.
 template <class Kernel, class T>
-void apply_array(const Kernel kernel, const T* in, T* out, std::size_t n) noexcept {
+LOGISTIC_SCHEDULED_LOOP void apply_array(const Kernel kernel, const T* in, T* out, std::size_t n) noexcept {
   using B = xsimd::batch<T, default_arch>;
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
