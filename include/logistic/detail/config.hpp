@@ -52,7 +52,7 @@
 // allocation, which x86 builds leave off. Each kernel is one long dependency
 // chain; GCC emits the four batches of an iteration one after the other, and
 // the core's scheduler window holds too few instructions to overlap them.
-// Interleaved they overlap: 7-14% less time for sigmoid, silu_grad, logit,
+// Interleaved they overlap: 8-14% less time for sigmoid, silu_grad, logit,
 // softplus and log_sigmoid on AVX-512 (Zen 4), the same results bit for bit.
 // sched-pressure keeps the interleaving within the register file. Left off
 // where it did not pay: the two-input loop (sigmoid_backward is bound by
