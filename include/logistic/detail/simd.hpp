@@ -411,6 +411,32 @@ LOGISTIC_INLINE bool any_abs_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c
                     abs_outside(d, lo, hi));
 }
 
+// Whether any lane of four batches lies outside [lo, hi) for 0 < lo < hi
+// (negative numbers, -0 and NaN included), on AVX-512 float: the unsigned
+// maximum of the four encodings' distances from lo's. Elsewhere false: the
+// caller tests its own lanes (has_any_outside says which).
+template <class T, class A>
+struct has_any_outside : is_avx512_float<T, A> {};
+
+template <class T, class A>
+LOGISTIC_INLINE bool any_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c, batch<T, A> d,
+                                 T lo, T hi) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (is_avx512_float<T, A>::value) {
+    using I = int_batch<T, A>;
+    const I low = to_bits(batch<T, A>(lo));
+    const __m512i span = to_bits(batch<T, A>(hi)) - low;  // hi's distance: the first outside
+    // Zero-masked with a full mask: see clamp_above.
+    const __m512i top =
+        _mm512_maskz_max_epu32(0xFFFF, _mm512_maskz_max_epu32(0xFFFF, to_bits(a) - low, to_bits(b) - low),
+                               _mm512_maskz_max_epu32(0xFFFF, to_bits(c) - low, to_bits(d) - low));
+    return _mm512_cmpge_epu32_mask(top, span) != 0;
+  }
+#endif
+  (void)a, (void)b, (void)c, (void)d, (void)lo, (void)hi;
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 // min and max with x86's rule for NaN: the second operand is returned when
 // either is NaN (xsimd's min and max are documented to differ between
