@@ -389,6 +389,23 @@ LOGISTIC_INLINE xsimd::batch_bool<T, A> abs_outside(batch<T, A> x, T lo, T hi) n
   return (z < batch<T, A>(lo)) | (z > batch<T, A>(hi));
 }
 
+#if defined(__AVX512F__)
+// AVX-512 float: the unsigned maximum over four batches of the encodings'
+// distances from lo's, and the distance of hi's.
+template <class T, class A>
+LOGISTIC_INLINE __m512i max_distance(batch<T, A> a, batch<T, A> b, batch<T, A> c, batch<T, A> d,
+                                     T lo) noexcept {
+  const int_batch<T, A> low = to_bits(batch<T, A>(lo));
+  // Zero-masked with a full mask: see clamp_above.
+  return _mm512_maskz_max_epu32(0xFFFF, _mm512_maskz_max_epu32(0xFFFF, to_bits(a) - low, to_bits(b) - low),
+                                _mm512_maskz_max_epu32(0xFFFF, to_bits(c) - low, to_bits(d) - low));
+}
+template <class T, class A>
+LOGISTIC_INLINE __m512i distance_of(T hi, T lo) noexcept {
+  return to_bits(batch<T, A>(hi)) - to_bits(batch<T, A>(lo));
+}
+#endif
+
 // Whether |x| < lo or |x| > hi in any lane of four batches (or, on AVX-512,
 // NaN): there the unsigned maximum of the four distances from lo's encoding.
 template <class T, class A>
@@ -396,15 +413,8 @@ LOGISTIC_INLINE bool any_abs_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c
                                      T lo, T hi) noexcept {
 #if defined(__AVX512F__)
   if constexpr (is_avx512_float<T, A>::value) {
-    using I = int_batch<T, A>;
-    const I low = to_bits(batch<T, A>(lo));
-    const __m512i span = to_bits(batch<T, A>(hi)) - low;
-    const __m512i da = to_bits(xsimd::abs(a)) - low, db = to_bits(xsimd::abs(b)) - low;
-    const __m512i dc = to_bits(xsimd::abs(c)) - low, dd = to_bits(xsimd::abs(d)) - low;
-    // Zero-masked with a full mask: see clamp_above.
-    const __m512i top = _mm512_maskz_max_epu32(0xFFFF, _mm512_maskz_max_epu32(0xFFFF, da, db),
-                                               _mm512_maskz_max_epu32(0xFFFF, dc, dd));
-    return _mm512_cmpgt_epu32_mask(top, span) != 0;
+    const __m512i top = max_distance(xsimd::abs(a), xsimd::abs(b), xsimd::abs(c), xsimd::abs(d), lo);
+    return _mm512_cmpgt_epu32_mask(top, distance_of<T, A>(hi, lo)) != 0;
   }
 #endif
   return xsimd::any(abs_outside(a, lo, hi) | abs_outside(b, lo, hi) | abs_outside(c, lo, hi) |
@@ -412,9 +422,8 @@ LOGISTIC_INLINE bool any_abs_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c
 }
 
 // Whether any lane of four batches lies outside [lo, hi) for 0 < lo < hi
-// (negative numbers, -0 and NaN included), on AVX-512 float: the unsigned
-// maximum of the four encodings' distances from lo's. Elsewhere false: the
-// caller tests its own lanes (has_any_outside says which).
+// (negative numbers, -0 and NaN included), on AVX-512 float, as above. Elsewhere
+// false: the caller tests its own lanes (has_any_outside says which).
 template <class T, class A>
 struct has_any_outside : is_avx512_float<T, A> {};
 
@@ -423,14 +432,7 @@ LOGISTIC_INLINE bool any_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c, ba
                                  T lo, T hi) noexcept {
 #if defined(__AVX512F__)
   if constexpr (is_avx512_float<T, A>::value) {
-    using I = int_batch<T, A>;
-    const I low = to_bits(batch<T, A>(lo));
-    const __m512i span = to_bits(batch<T, A>(hi)) - low;  // hi's distance: the first outside
-    // Zero-masked with a full mask: see clamp_above.
-    const __m512i top =
-        _mm512_maskz_max_epu32(0xFFFF, _mm512_maskz_max_epu32(0xFFFF, to_bits(a) - low, to_bits(b) - low),
-                               _mm512_maskz_max_epu32(0xFFFF, to_bits(c) - low, to_bits(d) - low));
-    return _mm512_cmpge_epu32_mask(top, span) != 0;
+    return _mm512_cmpge_epu32_mask(max_distance(a, b, c, d, lo), distance_of<T, A>(hi, lo)) != 0;
   }
 #endif
   (void)a, (void)b, (void)c, (void)d, (void)lo, (void)hi;
