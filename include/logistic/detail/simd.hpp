@@ -413,8 +413,10 @@ LOGISTIC_INLINE bool any_abs_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c
                                      T lo, T hi) noexcept {
 #if defined(__AVX512F__)
   if constexpr (is_avx512_float<T, A>::value) {
+    // Operands named first: Clang's compare intrinsics are macros.
     const __m512i top = max_distance(xsimd::abs(a), xsimd::abs(b), xsimd::abs(c), xsimd::abs(d), lo);
-    return _mm512_cmpgt_epu32_mask(top, distance_of<T, A>(hi, lo)) != 0;
+    const __m512i span = distance_of<T, A>(hi, lo);
+    return _mm512_cmpgt_epu32_mask(top, span) != 0;
   }
 #endif
   return xsimd::any(abs_outside(a, lo, hi) | abs_outside(b, lo, hi) | abs_outside(c, lo, hi) |
@@ -432,7 +434,9 @@ LOGISTIC_INLINE bool any_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c, ba
                                  T lo, T hi) noexcept {
 #if defined(__AVX512F__)
   if constexpr (is_avx512_float<T, A>::value) {
-    return _mm512_cmpge_epu32_mask(max_distance(a, b, c, d, lo), distance_of<T, A>(hi, lo)) != 0;
+    const __m512i top = max_distance(a, b, c, d, lo);
+    const __m512i span = distance_of<T, A>(hi, lo);  // hi is the first distance outside
+    return _mm512_cmpge_epu32_mask(top, span) != 0;
   }
 #endif
   (void)a, (void)b, (void)c, (void)d, (void)lo, (void)hi;
