@@ -65,16 +65,12 @@ struct logit_kernel {
   LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(xsimd::batch<T, A> p) const noexcept {
     return logit_rare(p);
   }
-  // The main path's range [q_min, 1) for four batches at once (on AVX-512 NaN
-  // also takes the out-of-line path, which returns it as NaN too).
+  // The main path's range [q_min, 1) for four batches at once (NaN also takes
+  // the out-of-line path, which returns it as NaN too).
   template <class T, class A>
   LOGISTIC_INLINE bool any_rare(xsimd::batch<T, A> a, xsimd::batch<T, A> b, xsimd::batch<T, A> c,
                                 xsimd::batch<T, A> d) const noexcept {
-    if constexpr (has_any_outside<T, A>::value) {
-      return any_outside(a, b, c, d, logit_limits<T>::q_min, T(1));
-    } else {
-      return xsimd::any(logit_rare(a) | logit_rare(b) | logit_rare(c) | logit_rare(d));
-    }
+    return any_outside(a, b, c, d, logit_limits<T>::q_min, T(1));
   }
 };
 

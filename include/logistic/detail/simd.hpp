@@ -424,11 +424,8 @@ LOGISTIC_INLINE bool any_abs_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c
 }
 
 // Whether any lane of four batches lies outside [lo, hi) for 0 < lo < hi
-// (negative numbers, -0 and NaN included), on AVX-512 float, as above. Elsewhere
-// false: the caller tests its own lanes (has_any_outside says which).
-template <class T, class A>
-struct has_any_outside : is_avx512_float<T, A> {};
-
+// (negative numbers, -0 and NaN included): on AVX-512 float the unsigned
+// maximum of the four distances from lo's encoding, as above.
 template <class T, class A>
 LOGISTIC_INLINE bool any_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c, batch<T, A> d,
                                  T lo, T hi) noexcept {
@@ -439,8 +436,9 @@ LOGISTIC_INLINE bool any_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c, ba
     return _mm512_cmpge_epu32_mask(top, span) != 0;
   }
 #endif
-  (void)a, (void)b, (void)c, (void)d, (void)lo, (void)hi;
-  return false;
+  const batch<T, A> low(lo), high(hi);
+  const auto inside = [&](batch<T, A> x) { return (x >= low) & (x < high); };  // false for NaN
+  return !xsimd::all(inside(a) & inside(b) & inside(c) & inside(d));
 }
 
 // ---------------------------------------------------------------------------
