@@ -462,6 +462,52 @@ TEST_CASE("float sigmoid_backward is within 2 ULP of dy y (1 - y) over random, e
   CHECK(worst_subnormal < 1.0);
 }
 
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+// With a fused multiply-add the contract is one formula, RN(dy RN(y - y^2)), for every y
+// in [0, 1]: the tiny and subnormal results and subnormal factors, which FTZ/DAZ send out
+// of line, must get that formula's bits too, and so must every lane of a batch that goes
+// out of line for another lane (every 7th y here lies outside [0, 1]). The reference is
+// the formula itself, in the test's IEEE arithmetic (std::fma, one product).
+TEST_CASE("with a fused multiply-add, sigmoid_backward(y, dy) is RN(dy RN(y - y^2)) for y in "
+          "[0, 1], subnormal factors and results included",
+          "[sigmoid_backward][accuracy]") {
+  for_each_type([](auto zero) {
+    using T = decltype(zero);
+    using L = std::numeric_limits<T>;
+    std::mt19937_64 rng(0x5B5);
+    std::uniform_real_distribution<T> unit(T(0), T(1));
+    const int min_exp = L::min_exponent - L::digits;  // the smallest subnormal's exponent
+    std::vector<T> y, dy;
+    for (int i = 0; i < 40000; ++i) {
+      // y anywhere in [0, 1] by binade (subnormal y included), dy from subnormal to
+      // huge, with products around the smallest normal.
+      const int ey = -static_cast<int>(rng() % static_cast<unsigned>(-min_exp + 2));
+      y.push_back(i % 7 == 3 ? T(-2) : std::min(T(1), std::ldexp(unit(rng), ey)));
+      const int target = L::min_exponent - 4 + static_cast<int>(rng() % 8);  // |dx| near min
+      const int edy = i % 3 == 0 ? min_exp + static_cast<int>(rng() % 30)
+                                 : std::min(L::max_exponent - 1, target - ey);
+      dy.push_back((rng() % 2 ? T(-1) : T(1)) * std::ldexp(unit(rng) + T(0.5), edy));
+    }
+    std::vector<T> dx(y.size());
+    logistic::sigmoid_backward(y.data(), dy.data(), dx.data(), y.size());
+    failure_log failures;
+    std::size_t subnormal = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      if (y[i] < T(0)) continue;
+      const T expected = dy[i] * std::fma(-y[i], y[i], y[i]);
+      subnormal += std::fabs(expected) < L::min() && expected != T(0);
+      if (bits(dx[i]) != bits(expected) && failures.record())
+        failures.describe(std::string("sigmoid_backward<") + type_name(T{}) + ">(" + show(double(y[i])) +
+                          ", " + show(double(dy[i])) + ") = " + show(double(dx[i])) +
+                          ", RN(dy RN(y - y^2)) = " + show(double(expected)));
+    }
+    INFO(failures.count() << " differ:\n" << failures.first());
+    CHECK(failures.count() == 0);
+    CHECK(subnormal > 5000);  // the out-of-line cases were exercised
+  });
+}
+#endif
+
 TEST_CASE("double sigmoid_backward is within 2 ULP (long double reference)",
           "[sigmoid_backward][accuracy]") {
   if (!long_double_is_wider()) {

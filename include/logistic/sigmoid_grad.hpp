@@ -46,18 +46,21 @@
 //     RN(dy * RN(y - y^2)), y (1 - y) rounded once: below 1.5 ULP (measured
 //     1.49 float, 1.44 double). Without one (SSE2) the rounding error of
 //     1 - y is carried (Fast2Sum) and y (1 - y) formed exactly: measured 0.51
-//     float, 0.75 double. Subnormal results within 1 ULP (measured 0.75);
+//     float, 0.75 double. Subnormal results within 1 ULP (measured 0.93
+//     with a fused multiply-add, 0.75 without);
 //   - IEEE semantics for every y and dy: y outside [0, 1] simply follows the
 //     formula (no clamping); NaN in either input gives NaN; 0 * inf gives NaN;
 //     zero results carry the sign of the plain formula (dy * y) * (1 - y);
 //     results that overflow are +-inf, subnormal results are computed
 //     (within 1 ULP), not flushed, also from subnormal inputs;
 //   - the result does not depend on the caller's FTZ/DAZ mode;
-//   - fast path, with a fused multiply-add: y in [+0, 1] and a result that
-//     is normal or the zero of a zero factor (dy = 0, y = 0 or y = 1);
-//     without: |y| in [2^-50, 1] (2^-400 for double), |dy| <= 2^64 (2^500)
-//     and |dy y| >= 2^-40 (2^-400), or a zero factor. Other batches take an
-//     out-of-line path that scales the factors exactly;
+//   - fast path, with a fused multiply-add: y in [+0, 1]; under FTZ or DAZ
+//     (read once per call) also a result that is normal or the zero of a
+//     zero factor (dy = 0, y = 0 or y = 1), the out-of-line path giving the
+//     other lanes the same bits. Without one: |y| in [2^-50, 1] (2^-400 for
+//     double), |dy| <= 2^64 (2^500) and |dy y| >= 2^-40 (2^-400), or a zero
+//     factor. Other batches take an out-of-line path that scales the factors
+//     exactly;
 //   - array form: dx may equal y or dy (in place); other overlaps undefined.
 //
 // Array forms: any n (pointers may be null when n == 0), any alignment,
@@ -117,11 +120,14 @@ struct sigmoid_grad_fast_kernel {
   }
 };
 
+// Reads the caller's FTZ/DAZ mode when made: the array form once per call.
 struct sigmoid_backward_kernel {
+  bool flushes = subnormals_flushed();
+
   template <class T, class A>
   LOGISTIC_INLINE xsimd::batch<T, A> operator()(xsimd::batch<T, A> y,
                                                 xsimd::batch<T, A> dy) const noexcept {
-    return sigmoid_backward_kernel_impl(y, dy);
+    return sigmoid_backward_kernel_impl(y, dy, flushes);
   }
   template <class T, class A>
   LOGISTIC_INLINE xsimd::batch<T, A> common(xsimd::batch<T, A> y,
@@ -129,9 +135,11 @@ struct sigmoid_backward_kernel {
     return sigmoid_backward_main(y, dy);
   }
   template <class T, class A>
-  LOGISTIC_INLINE xsimd::batch_bool<T, A> rare(xsimd::batch<T, A> y,
-                                               xsimd::batch<T, A> dy) const noexcept {
-    return sigmoid_backward_rare(y, dy);
+  LOGISTIC_INLINE bool any_rare(xsimd::batch<T, A> y0, xsimd::batch<T, A> dy0,
+                                xsimd::batch<T, A> y1, xsimd::batch<T, A> dy1,
+                                xsimd::batch<T, A> y2, xsimd::batch<T, A> dy2,
+                                xsimd::batch<T, A> y3, xsimd::batch<T, A> dy3) const noexcept {
+    return sigmoid_backward_any_rare(y0, dy0, y1, dy1, y2, dy2, y3, dy3, flushes);
   }
 };
 

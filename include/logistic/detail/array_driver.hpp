@@ -89,7 +89,8 @@ LOGISTIC_SCHEDULED_LOOP void apply_array(const Kernel kernel, const T* in, T* ou
 }
 
 // The two-input forms, for kernels of two arguments (sigmoid_backward):
-// kernel(a, b), kernel.common(a, b), kernel.rare(a, b). Same rules as above:
+// kernel(a, b), kernel.common(a, b), and kernel.any_rare(a0, b0, ..., a3, b3)
+// for four pairs of batches. Same rules as above:
 // the scalar goes through lane 0, the tail through the same kernel on
 // zero-padded copies, and out may equal either input (each element of both
 // inputs is read before its output is written).
@@ -113,10 +114,7 @@ void apply_array2(const Kernel kernel, const T* in_a, const T* in_b, T* out,
       const B a1 = B::load_unaligned(in_a + i + W), b1 = B::load_unaligned(in_b + i + W);
       const B a2 = B::load_unaligned(in_a + i + 2 * W), b2 = B::load_unaligned(in_b + i + 2 * W);
       const B a3 = B::load_unaligned(in_a + i + 3 * W), b3 = B::load_unaligned(in_b + i + 3 * W);
-      if (xsimd::any(kernel.rare(a0, b0) | kernel.rare(a1, b1) | kernel.rare(a2, b2) |
-                     kernel.rare(a3, b3))) {
-        break;
-      }
+      if (kernel.any_rare(a0, b0, a1, b1, a2, b2, a3, b3)) break;
       kernel.common(a0, b0).store_unaligned(out + i);
       kernel.common(a1, b1).store_unaligned(out + i + W);
       kernel.common(a2, b2).store_unaligned(out + i + 2 * W);

@@ -27,6 +27,7 @@
 #include <limits>
 
 #include "exp_core.hpp"
+#include "fp_mode.hpp"
 #include "sigmoid_kernels.hpp"
 #include "simd.hpp"
 
@@ -428,6 +429,39 @@ LOGISTIC_INLINE batch<T, A> scale_magnitude(batch<T, A> P, batch<T, A> K) noexce
   return xsimd::select(K > B(L::k_split), big, small);
 }
 
+// The fused path's result RN(dy RN(y - y^2)) for y in (0, 1) and finite
+// nonzero dy, with no subnormal entering or leaving an instruction: the lanes
+// that FTZ/DAZ send out of line (a subnormal factor or result) get the bits
+// that the fused path gives with gradual underflow. t = RN(y - y^2) is normal
+// for normal y, and t = y for subnormal y (y^2 is far below half its ULP). A
+// subnormal factor f = n 2^-149 is carried as f 2^126 = (1 + n 2^-23) - 1,
+// from its encoding. With a = |dy| and b = t so scaled, by 2^s in all, the
+// exact product goes onto the subnormal grid in one rounding as
+//     RN(a b + 2^(s - 126)) - 2^(s - 126)   (in the encodings),
+// the sum lying in [2^(s - 126), 2^(s - 125)], where the spacing is the
+// grid's; where RN(a b) reaches 2^(s - 126) the result is normal, RN(a b) 2^-s.
+// (Both factors subnormal, s = 252: the result is 0 and RN(a b) < 2^126.)
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> sigmoid_backward_fused_exactly(batch<T, A> y, batch<T, A> dy) noexcept {
+  using B = batch<T, A>;
+  using IB = int_batch<T, A>;
+  const B one(T(1)), min_normal(std::numeric_limits<T>::min());
+  const IB min_normal_bits = to_bits(min_normal);
+  const auto lifted = [&one](IB magnitude) { return from_bits<T, A>(magnitude | to_bits(one)) - one; };
+  const IB y_bits = to_bits(y), dy_magnitude = to_bits(xsimd::abs(dy));
+  const auto y_sub = float_mask<T, A>(y_bits < min_normal_bits);
+  const auto dy_sub = float_mask<T, A>(dy_magnitude < min_normal_bits);
+  const B b = xsimd::select(y_sub, lifted(y_bits), neg_mul_add(y, y, y));
+  const B a = xsimd::select(dy_sub, lifted(dy_magnitude), xsimd::abs(dy));
+  const auto scaled_once = y_sub ^ dy_sub;
+  const B rounder = xsimd::select(y_sub & dy_sub, B(T(1) / std::numeric_limits<T>::min()),
+                                  xsimd::select(scaled_once, one, min_normal));
+  const B unscale = xsimd::select(scaled_once, min_normal, one);
+  const B hi = a * b;
+  const B tiny = from_bits<T, A>(to_bits(mul_add(a, b, rounder)) - to_bits(rounder));
+  return xsimd::copysign(xsimd::select(hi < rounder, tiny, hi * unscale), dy);
+}
+
 template <class T, class A>
 LOGISTIC_NOINLINE batch<T, A> sigmoid_backward_wide(batch<T, A> y, batch<T, A> dy) noexcept {
   using B = batch<T, A>;
@@ -472,14 +506,47 @@ LOGISTIC_NOINLINE batch<T, A> sigmoid_backward_wide(batch<T, A> y, batch<T, A> d
   const B a_lo = mul_add(sy.m, c_lo_scaled, a.lo);
   const B P = mul_add_corrected(sd.m, a.hi, sd.m * a_lo);
   const B magnitude = scale_magnitude(xsimd::abs(P), sy.k + sd.k + sc.k);
-  const B scaled = xsimd::copysign(magnitude, P);
+  B scaled = xsimd::copysign(magnitude, P);
+  if constexpr (has_fused_fma<A>::value) {
+    // y in (0, 1): the fused path's bits, which it gives without FTZ/DAZ.
+    const int_batch<T, A> y_bits = to_bits(y);
+    const auto unit = float_mask<T, A>((y_bits > int_batch<T, A>(I(0))) & (y_bits < to_bits(one)));
+    scaled = xsimd::select(unit & !special, sigmoid_backward_fused_exactly(y, dy), scaled);
+  }
 
   return xsimd::select(rare, xsimd::select(special, plain, scaled), main);
 }
 
+// The lanes sent out of line in the caller's mode (fp_mode.hpp). With a fused
+// multiply-add and gradual underflow the fused path is exact for every y in
+// [0, 1] (sigmoid_backward_fused_exactly gives its bits out of line), so y
+// alone decides: one test instead of the result's. -0 may go either way: both
+// paths give the formula's signed zero.
 template <class T, class A>
-LOGISTIC_INLINE batch<T, A> sigmoid_backward_kernel_impl(batch<T, A> y, batch<T, A> dy) noexcept {
-  if (xsimd::any(sigmoid_backward_rare(y, dy))) return sigmoid_backward_wide(y, dy);
+LOGISTIC_INLINE xsimd::batch_bool<T, A> sigmoid_backward_rare_in_mode(batch<T, A> y, batch<T, A> dy,
+                                                                     bool flushes) noexcept {
+  if constexpr (has_fused_fma<A>::value) {
+    if (!flushes) return !((y >= batch<T, A>(T(0))) & (y <= batch<T, A>(T(1))));
+  }
+  return sigmoid_backward_rare(y, dy);
+}
+
+template <class T, class A>
+LOGISTIC_INLINE bool sigmoid_backward_any_rare(batch<T, A> y0, batch<T, A> dy0, batch<T, A> y1,
+                                               batch<T, A> dy1, batch<T, A> y2, batch<T, A> dy2,
+                                               batch<T, A> y3, batch<T, A> dy3,
+                                               bool flushes) noexcept {
+  if constexpr (has_fused_fma<A>::value) {
+    if (!flushes) return any_outside(y0, y1, y2, y3, T(0), T(1) + std::numeric_limits<T>::epsilon());
+  }
+  return xsimd::any(sigmoid_backward_rare(y0, dy0) | sigmoid_backward_rare(y1, dy1) |
+                    sigmoid_backward_rare(y2, dy2) | sigmoid_backward_rare(y3, dy3));
+}
+
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> sigmoid_backward_kernel_impl(batch<T, A> y, batch<T, A> dy,
+                                                        bool flushes) noexcept {
+  if (xsimd::any(sigmoid_backward_rare_in_mode(y, dy, flushes))) return sigmoid_backward_wide(y, dy);
   return sigmoid_backward_main(y, dy);
 }
 

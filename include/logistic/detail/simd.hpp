@@ -423,8 +423,9 @@ LOGISTIC_INLINE bool any_abs_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c
                     abs_outside(d, lo, hi));
 }
 
-// Whether any lane of four batches lies outside [lo, hi) for 0 < lo < hi
-// (negative numbers, -0 and NaN included): on AVX-512 float the unsigned
+// Whether any lane of four batches lies outside [lo, hi) for 0 <= lo < hi
+// (negative numbers and NaN included; -0 too, except that with lo = 0 it
+// counts as inside where there is no AVX-512): on AVX-512 float the unsigned
 // maximum of the four distances from lo's encoding, as above.
 template <class T, class A>
 LOGISTIC_INLINE bool any_outside(batch<T, A> a, batch<T, A> b, batch<T, A> c, batch<T, A> d,
