@@ -309,12 +309,14 @@ LOGISTIC_INLINE batch<T, A> silu_grad_fast_main(batch<T, A> x, batch<T, A> z) no
   const auto negative = x < B(T(0));
   const B num = xsimd::select(negative, e, one);
   // num (1 + x nb + e) with 1 + x nb rounded once (exact for x <= -1/2)
-  const B m1 = mul_add(xsimd::select(negative, x, z), xsimd::select(negative, one, e), one);
+  const B m1 = mul_add(x, xsimd::select(negative, one, e), one);
   const B numerator = mul_add_corrected(num, m1, num * e);
-  // (1 + e)^2 = d^2 + 2 d d_lo with d + d_lo = 1 + e exactly (Fast2Sum)
+  // (1 + e)^2 = d^2 + d (2 d_lo) with d + d_lo = 1 + e exactly: 2 - 2 d is
+  // exact (Sterbenz, d in [1, 2]), and so is 2 e + (2 - 2 d) = 2 d_lo.
+  const B two(T(2));
   const B d = one + e;
-  const B d_lo = (one - d) + e;
-  return divide(numerator, mul_add_corrected(d, d, (d + d) * d_lo));
+  const B d_lo2 = mul_add(e, two, neg_mul_add(d, two, two));
+  return divide(numerator, mul_add_corrected(d, d, d * d_lo2));
 }
 
 template <class T, class A>
