@@ -308,8 +308,10 @@ LOGISTIC_INLINE batch<T, A> silu_grad_fast_main(batch<T, A> x, batch<T, A> z) no
   const B e = exp_neg_rounded<true>(z);
   const auto negative = x < B(T(0));
   const B num = xsimd::select(negative, e, one);
-  // num (1 + x nb + e) with 1 + x nb rounded once (exact for x <= -1/2)
-  const B m1 = mul_add(x, xsimd::select(negative, one, e), one);
+  // num (1 + x nb + e) with 1 + x nb rounded once (exact for x <= -1/2). |x|,
+  // not x, where nb = e: for NaN x every NaN in flight is then z's, so the
+  // result's NaN does not depend on the order the compiler gives operands.
+  const B m1 = mul_add(xsimd::select(negative, x, z), xsimd::select(negative, one, e), one);
   const B numerator = mul_add_corrected(num, m1, num * e);
   // (1 + e)^2 = d^2 + d (2 d_lo) with d + d_lo = 1 + e exactly: 2 - 2 d is
   // exact (Sterbenz, d in [1, 2]), and so is 2 e + (2 - 2 d) = 2 d_lo.
