@@ -5,7 +5,8 @@
 // only (default 1: all; a CI pass short of time samples that rule, the rest stays whole).
 // --chunk-stride K sweeps every K-th block of 4096 consecutive floats instead: a sample with
 // the full sweep's cost per input, to time it (a strided sample costs more per input, since
-// each block then mixes the library's common and rare paths).
+// each block then mixes the library's common and rare paths). --function NAME (repeatable)
+// sweeps only the functions named, e.g. all 2^32 inputs of one kernel after a change to it.
 //
 // Why one binary: a separate sweep per function and flavor would compute the double
 // reference of each input 42 times and take well over the CI budget. Here
@@ -49,6 +50,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -458,6 +460,8 @@ struct sweep_plan {
   std::chrono::steady_clock::time_point start;
   std::vector<flavor> flavors;
   bool present[function_count][tier_count];  // in at least one runnable flavor
+  bool selected[function_count];               // --function, or all
+  bool shared_references;  // a function selected whose reference is family_references_of's
 };
 
 // The index of a (flavor, function, tier) in the tallies.
@@ -549,16 +553,22 @@ void sweep(const sweep_plan& plan, std::atomic<std::uint64_t>& next_chunk, threa
     for (std::size_t i = 0; i < n; ++i) {
       x[i] = float_from_bits(static_cast<std::uint32_t>((first + i) * plan.stride));
       dy[i] = logistic_test::backward_dy_of(x[i]);
-      const logistic_test::family_references r = logistic_test::family_references_of(x[i]);
-      ex[family_eval::sigmoid][i] = expect(r.sigmoid);
-      ex[family_eval::logit][i] = expect(logistic_test::logit_reference(x[i]));
-      ex[family_eval::log_sigmoid][i] = expect(r.log_sigmoid);
-      ex[family_eval::softplus][i] = expect(r.softplus);
-      ex[family_eval::sigmoid_grad][i] = expect(r.sigmoid_grad);
-      ex[family_eval::silu][i] = expect(r.silu);
-      ex[family_eval::silu_grad][i] = expect(r.silu_grad, r.silu_grad_condition < 4);
-      ex[family_eval::sigmoid_backward][i] =
-          expect(logistic_test::sigmoid_backward_reference(x[i], dy[i]));
+      if (plan.shared_references) {
+        const logistic_test::family_references r = logistic_test::family_references_of(x[i]);
+        ex[family_eval::sigmoid][i] = expect(r.sigmoid);
+        ex[family_eval::log_sigmoid][i] = expect(r.log_sigmoid);
+        ex[family_eval::softplus][i] = expect(r.softplus);
+        ex[family_eval::sigmoid_grad][i] = expect(r.sigmoid_grad);
+        ex[family_eval::silu][i] = expect(r.silu);
+        ex[family_eval::silu_grad][i] = expect(r.silu_grad, r.silu_grad_condition < 4);
+      }
+      if (plan.selected[family_eval::logit]) {
+        ex[family_eval::logit][i] = expect(logistic_test::logit_reference(x[i]));
+      }
+      if (plan.selected[family_eval::sigmoid_backward]) {
+        ex[family_eval::sigmoid_backward][i] =
+            expect(logistic_test::sigmoid_backward_reference(x[i], dy[i]));
+      }
     }
     unsigned chunk_flags[function_count] = {};  // what the chunk's exact values hold
     for (int f = 0; f < function_count; ++f) {
@@ -569,6 +579,7 @@ void sweep(const sweep_plan& plan, std::atomic<std::uint64_t>& next_chunk, threa
     for (std::size_t fl = 0; fl < plan.flavors.size(); ++fl) {
       if (plan.flavors[fl].missing) continue;
       for (int f = 0; f < function_count; ++f) {
+        if (!plan.selected[f]) continue;
         for (int t = 0; t < tier_count; ++t) {
           const family_eval::entry& fn = plan.flavors[fl].table->functions[f][t];
           if (!fn.array && !fn.backward_array) continue;
@@ -642,7 +653,7 @@ std::uint64_t report(const sweep_plan& plan, const std::vector<stats>& all) {
     }
   }
   for (int f = 0; f < function_count; ++f) {
-    if (!plan.present[f][0] && !plan.present[f][1]) {
+    if (plan.selected[f] && !plan.present[f][0] && !plan.present[f][1]) {
       std::printf("%-16s absent: include/logistic/%s was not there when the harness was built\n",
                   function_names[f], header_of[f]);
     }
@@ -658,11 +669,28 @@ bool parse_count(const char* text, std::uint64_t& value) {
   return true;
 }
 
+// The function named `name`, or -1.
+int function_named(const char* name) {
+  for (int f = 0; f < function_count; ++f) {
+    if (std::strcmp(name, function_names[f]) == 0) return f;
+  }
+  return -1;
+}
+
 bool parse_options(int argc, char** argv, sweep_plan& plan) {
   plan.stride = 1;
   plan.chunk_stride = 1;
   plan.ftz_stride = 1;
+  bool any_named = false;
   for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--function") == 0 && i + 1 < argc) {
+      const int f = function_named(argv[++i]);
+      if (f < 0) return false;
+      if (!any_named) std::fill(std::begin(plan.selected), std::end(plan.selected), false);
+      any_named = true;
+      plan.selected[f] = true;
+      continue;
+    }
     if (std::strcmp(argv[i], "--stride") == 0 && i + 1 < argc) {
       if (!parse_count(argv[++i], plan.stride)) return false;
     } else if (std::strcmp(argv[i], "--chunk-stride") == 0 && i + 1 < argc) {
@@ -680,13 +708,21 @@ bool parse_options(int argc, char** argv, sweep_plan& plan) {
 
 int main(int argc, char** argv) {
   sweep_plan plan{};
+  std::fill(std::begin(plan.selected), std::end(plan.selected), true);
   if (!parse_options(argc, argv, plan)) {
     std::fprintf(stderr,
-                 "usage: %s [--stride N] [--chunk-stride K] [--ftz-stride F]\n"
+                 "usage: %s [--stride N] [--chunk-stride K] [--ftz-stride F] [--function NAME]...\n"
                  "  every N-th float (default 1: all 2^32), in blocks of %zu of which every K-th\n"
-                 "  is swept (default 1: all) and every F-th rerun under FTZ/DAZ (default 1: all)\n",
+                 "  is swept (default 1: all) and every F-th rerun under FTZ/DAZ (default 1: all);\n"
+                 "  only the functions named (default: all of",
                  argv[0], chunk);
+    for (const char* name : function_names) std::fprintf(stderr, " %s", name);
+    std::fprintf(stderr, ")\n");
     return 2;
+  }
+  for (int f = 0; f < function_count; ++f) {
+    const bool own_reference = f == family_eval::logit || f == family_eval::sigmoid_backward;
+    plan.shared_references = plan.shared_references || (plan.selected[f] && !own_reference);
   }
   plan.inputs = ((std::uint64_t(1) << 32) + plan.stride - 1) / plan.stride;
   plan.flavors = flavors();
@@ -698,7 +734,7 @@ int main(int argc, char** argv) {
     for (int f = 0; f < function_count; ++f) {
       for (int t = 0; t < tier_count; ++t) {
         const family_eval::entry& fn = fv.table->functions[f][t];
-        plan.present[f][t] = plan.present[f][t] || fn.array || fn.backward_array;
+        plan.present[f][t] = plan.present[f][t] || (plan.selected[f] && (fn.array || fn.backward_array));
       }
     }
   }
@@ -749,7 +785,7 @@ int main(int argc, char** argv) {
   // faithful function but logit has some among all 2^32 inputs.
   if (plan.stride == 1 && plan.chunk_stride == 1) {
     for (int f = 0; f < function_count; ++f) {
-      if (f == family_eval::logit) continue;  // logit's results are never that small
+      if (f == family_eval::logit || !plan.selected[f]) continue;  // logit: never that small
       for (std::size_t fl = 0; fl < plan.flavors.size(); ++fl) {
         const flavor& fv = plan.flavors[fl];
         const family_eval::entry& fn = fv.table->functions[f][family_eval::faithful];
