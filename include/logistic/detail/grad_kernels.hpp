@@ -393,6 +393,15 @@ LOGISTIC_INLINE batch<T, A> power_of_two(batch<T, A> k) noexcept {
   return from_bits<T, A>(shift_left<bits_of<T>::mantissa, T, A>(biased));
 }
 
+// A subnormal magnitude f = n 2^(min_exponent - p), given as its encoding n,
+// rebuilt as the normal number (1 + n 2^-p) - 1 = f 2^-min_exponent (exact,
+// Sterbenz): read from the bits, so FTZ/DAZ never see it.
+template <class T, class A>
+LOGISTIC_INLINE batch<T, A> subnormal_lifted(int_batch<T, A> magnitude) noexcept {
+  const batch<T, A> one(T(1));
+  return from_bits<T, A>(magnitude | to_bits(one)) - one;
+}
+
 template <class T, class A>
 LOGISTIC_INLINE binade_split<T, A> split_binade(batch<T, A> v) noexcept {
   using B = batch<T, A>;
@@ -404,7 +413,7 @@ LOGISTIC_INLINE binade_split<T, A> split_binade(batch<T, A> v) noexcept {
   const IB sign = bits ^ magnitude;
   const IB one_bits = to_bits(B(T(1)));
   const auto subnormal = magnitude < IB(static_cast<I>(I(1) << p));
-  const IB rebuilt = to_bits(from_bits<T, A>(magnitude | one_bits) - B(T(1)));
+  const IB rebuilt = to_bits(subnormal_lifted<T, A>(magnitude));
   const IB w = xsimd::select(subnormal, rebuilt, magnitude);
   const IB fraction_mask(static_cast<I>((I(1) << p) - 1));
   const B m = from_bits<T, A>((w & fraction_mask) | one_bits | sign);
@@ -434,9 +443,9 @@ LOGISTIC_INLINE batch<T, A> scale_magnitude(batch<T, A> P, batch<T, A> K) noexce
 // that FTZ/DAZ send out of line (a subnormal factor or result) get the bits
 // that the fused path gives with gradual underflow. t = RN(y - y^2) is normal
 // for normal y, and t = y for subnormal y (y^2 is far below half its ULP). A
-// subnormal factor f = n 2^-149 is carried as f 2^126 = (1 + n 2^-23) - 1,
-// from its encoding. With a = |dy| and b = t so scaled, by 2^s in all, the
-// exact product goes onto the subnormal grid in one rounding as
+// subnormal factor f is carried as f 2^126 (subnormal_lifted). With a = |dy|
+// and b = t so scaled, by 2^s in all, the exact product goes onto the
+// subnormal grid in one rounding as
 //     RN(a b + 2^(s - 126)) - 2^(s - 126)   (in the encodings),
 // the sum lying in [2^(s - 126), 2^(s - 125)], where the spacing is the
 // grid's; where RN(a b) reaches 2^(s - 126) the result is normal, RN(a b) 2^-s.
@@ -447,12 +456,11 @@ LOGISTIC_INLINE batch<T, A> sigmoid_backward_fused_exactly(batch<T, A> y, batch<
   using IB = int_batch<T, A>;
   const B one(T(1)), min_normal(std::numeric_limits<T>::min());
   const IB min_normal_bits = to_bits(min_normal);
-  const auto lifted = [&one](IB magnitude) { return from_bits<T, A>(magnitude | to_bits(one)) - one; };
   const IB y_bits = to_bits(y), dy_magnitude = to_bits(xsimd::abs(dy));
   const auto y_sub = float_mask<T, A>(y_bits < min_normal_bits);
   const auto dy_sub = float_mask<T, A>(dy_magnitude < min_normal_bits);
-  const B b = xsimd::select(y_sub, lifted(y_bits), neg_mul_add(y, y, y));
-  const B a = xsimd::select(dy_sub, lifted(dy_magnitude), xsimd::abs(dy));
+  const B b = xsimd::select(y_sub, subnormal_lifted<T, A>(y_bits), neg_mul_add(y, y, y));
+  const B a = xsimd::select(dy_sub, subnormal_lifted<T, A>(dy_magnitude), xsimd::abs(dy));
   const auto scaled_once = y_sub ^ dy_sub;
   const B rounder = xsimd::select(y_sub & dy_sub, B(T(1) / std::numeric_limits<T>::min()),
                                   xsimd::select(scaled_once, one, min_normal));
