@@ -9,7 +9,11 @@
 // two constants) lies in [-ln2/(2N), ln2/(2N)]; then
 //     e^-z = 2^-k * 2^(-j/N) * e^-r,   2^(-j/N) = T_hi[j] * (1 + tau[j]),
 //     e^-r = 1 + q(r),   q(r) = -r + r^2 * P(r),
-// and Q = q + tau[j] (the product q * tau, below 2^-29, is dropped).
+// and Q = q + tau[j] (the product q * tau, below 2^-29, is dropped). With a
+// fused multiply-add Q is evaluated as r (r P(r) - 1) + tau[j]: one rounding
+// of r P - 1 (within 2^-25 of it, so within 2^-25 |r| <= 2^-29.5 of r's
+// coefficient after the product; 2^-58.5 for double), then one of Q, and no
+// separate r^2 or addition of tau.
 //
 // Constants. The tables and reduction constants are printed by
 // tools/gen_exp_tables.py (200-bit arithmetic, rounded to nearest); the
@@ -173,11 +177,9 @@ LOGISTIC_INLINE batch<T, A> expm1_neg_reduced(batch<T, A> r) noexcept {
 // r = z + m ln2 needs no n; the low four bits of m + shifter are
 // j' = (-n) mod 16, and scalef multiplies up[j'] = RN(2^(j'/16)) by
 // 2^floor(m) exactly: E = 2^floor(m) up[j'] = 2^-k T_hi[j] (RN commutes with
-// powers of two). The table's low part enters with the linear term,
-//     Q = RN(r^2 p1 + RN(tau - r)),  p1 = RN(c3 r + c2),
-// one addition fewer than q + tau and a shorter dependency chain (r^2, p1 and
-// tau - r are independent); tau - r rounds by at most 2^-30, so Q stays
-// within about 2^-28 of e^-z / E - 1, as on the other paths.
+// powers of two). Q = RN(r RN(r p1 - 1) + tau), p1 = RN(c3 r + c2), as on
+// the other fused paths: three multiply-adds, and Q stays within about 2^-28
+// of e^-z / E - 1.
 template <int Scale, bool WithTableLow, class A>
 LOGISTIC_INLINE exp_parts<float, A> exp_neg_avx512(batch<float, A> z) noexcept {
   using B = batch<float, A>;
@@ -189,7 +191,7 @@ LOGISTIC_INLINE exp_parts<float, A> exp_neg_avx512(batch<float, A> z) noexcept {
   const B p1 = mul_add(B(C::poly[1]), r, B(C::poly[0]));
   B Q;
   if constexpr (WithTableLow) {
-    Q = mul_add(r * r, p1, lookup<float, float, A>(C::tau_up, int_batch<float, A>(j)) - r);
+    Q = mul_add(r, mul_sub(r, p1, B(1.0f)), lookup<float, float, A>(C::tau_up, int_batch<float, A>(j)));
   } else {
     Q = mul_sub(r * r, p1, r);
   }
@@ -204,12 +206,16 @@ LOGISTIC_INLINE exp_parts<float, A> exp_neg_avx512(batch<float, A> z) noexcept {
 template <int Scale, bool WithTableLow, class T, class A>
 LOGISTIC_INLINE exp_parts<T, A> exp_neg_generic(batch<T, A> z) noexcept {
   using C = exp_constants<T, table_size<T, A>::value>;
+  using B = batch<T, A>;
   const exp_reduction<T, A> red = exp_reduce(z);
-  const batch<T, A> q = expm1_neg_reduced(red.r);
-  if constexpr (WithTableLow) {
-    return {exp_scale<Scale, T, A>(red.n_bits), q + lookup<T, T, A>(C::tau, red.n_bits)};
+  const B E = exp_scale<Scale, T, A>(red.n_bits);
+  if constexpr (!WithTableLow) {
+    return {E, expm1_neg_reduced(red.r)};
+  } else if constexpr (has_fused_fma<A>::value) {
+    const B r_p_minus_1 = mul_sub(red.r, horner<T, A>(red.r, C::poly), B(T(1)));
+    return {E, mul_add(red.r, r_p_minus_1, lookup<T, T, A>(C::tau, red.n_bits))};
   } else {
-    return {exp_scale<Scale, T, A>(red.n_bits), q};
+    return {E, expm1_neg_reduced(red.r) + lookup<T, T, A>(C::tau, red.n_bits)};
   }
 }
 
