@@ -19,7 +19,8 @@
 // and k ln2 + logc[j] = T_hi + T_lo with T_hi exact (ln2_hi and logc_hi lie on
 // a grid of 2^-16 / 2^-42, so k ln2_hi + logc_hi is exact for |k| < 2^8 float,
 // 2^11 double); H = T_hi + r_hi by Fast2Sum (|T_hi| >= |r_hi| or T_hi = 0),
-//     L = (T_lo + err(H)) + (r_hi^2 P(r_hi) + r_lo (1 - r_hi)).
+//     L = err(H) + (r_hi (r_hi P(r_hi) - r_lo) + (r_lo + T_lo)),
+// two multiply-adds for the polynomial's tail and r_lo's terms.
 //
 // Constants. invc, logc_hi, logc_lo, ln2_hi, ln2_lo: tools/gen_log_tables.py
 // (200-bit mpmath, rounded to nearest). P: tools/fit_log1p_poly.sollya,
@@ -183,7 +184,7 @@ LOGISTIC_INLINE log_reduction<T, A> log_reduce(batch<T, A> v_hi) noexcept {
           tmp >> (mantissa - table_bits)};
 }
 
-// r_hi + r_lo = z invc - 1 + v_lo 2^-k invc.
+// r_hi + r_lo = z invc - 1 + v_lo 2^-k invc, given v_lo 2^-k.
 template <class T, class A>
 struct log_argument {
   batch<T, A> hi;
@@ -193,9 +194,9 @@ struct log_argument {
 template <class T, class A>
 LOGISTIC_INLINE log_argument<T, A> log_reduced_argument(const log_reduction<T, A>& red,
                                                         batch<T, A> invc,
-                                                        batch<T, A> v_lo) noexcept {
+                                                        batch<T, A> v_lo_scaled) noexcept {
   const product<T, A> p = two_prod(red.z, invc);
-  return {p.hi - batch<T, A>(T(1)), mul_add(v_lo * red.scale, invc, p.lo)};
+  return {p.hi - batch<T, A>(T(1)), mul_add(v_lo_scaled, invc, p.lo)};
 }
 
 // H + L from the reduced argument and the table's logc (see the top).
@@ -210,20 +211,26 @@ LOGISTIC_INLINE log_sum<T, A> log_assemble(const log_reduction<T, A>& red,
   const B t_lo = mul_add(red.k, B(C::ln2_lo), logc_lo);
   const B h = t_hi + r.hi;
   const B h_err = (t_hi - h) + r.hi;  // Fast2Sum
-  // r_lo / (1 + r_hi) to O(r_lo r_hi^2); fused where possible, so that the
-  // small product r_lo r_hi is never rounded on its own.
-  const B lo_term = neg_mul_add(r.lo, r.hi, r.lo);
-  // r^2 P(r) + lo_term: r^2 first, so that no partial product drops below r^2.
-  const B poly = mul_add(r.hi * r.hi, log_poly<T, A>(r.hi, C::poly), lo_term);
-  return {h, (t_lo + h_err) + poly};
+  // r^2 P(r) + r_lo / (1 + r_hi) to O(r_lo r_hi^2), as r_hi (r_hi P - r_lo) + r_lo:
+  // fused where possible, so that neither r^2 nor r_lo r_hi is rounded on its
+  // own, and no intermediate is smaller than r^2.
+  const B tail = mul_sub(r.hi, log_poly<T, A>(r.hi, C::poly), r.lo);
+  return {h, h_err + mul_add(r.hi, tail, r.lo + t_lo)};
+}
+
+// log(2^KOffset (v_hi + v_lo)) from v_hi's reduction and v_lo 2^-k.
+template <class T, class A>
+LOGISTIC_INLINE log_sum<T, A> log_core_reduced(const log_reduction<T, A>& red,
+                                               batch<T, A> v_lo_scaled) noexcept {
+  const batch<T, A> invc = lookup<T, T, A>(log_table<T, A>::invc, red.index);
+  return log_assemble(red, log_reduced_argument(red, invc, v_lo_scaled));
 }
 
 // log(2^KOffset (v_hi + v_lo)).
 template <int KOffset, class T, class A>
 LOGISTIC_INLINE log_sum<T, A> log_core(batch<T, A> v_hi, batch<T, A> v_lo) noexcept {
   const log_reduction<T, A> red = log_reduce<KOffset>(v_hi);
-  const batch<T, A> invc = lookup<T, T, A>(log_table<T, A>::invc, red.index);
-  return log_assemble(red, log_reduced_argument(red, invc, v_lo));
+  return log_core_reduced(red, v_lo * red.scale);
 }
 
 }  // namespace detail

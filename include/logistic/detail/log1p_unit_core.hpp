@@ -21,7 +21,7 @@
 // tiny a keeps its relative accuracy with no special case. Then
 //     log1p(r) = r_hi + r_hi^2 P(r_hi) + r_lo (1 - r_hi) + O(r_lo r_hi^2),
 // H = logc_hi + r_hi by Fast2Sum (|logc_hi| >= log(1 + 1/lambda) > |r_hi|, or
-// logc_hi = 0), L = (logc_lo + err(H)) + (r_hi^2 P(r_hi) + r_lo (1 - r_hi)).
+// logc_hi = 0), L = err(H) + (r_hi (r_hi P(r_hi) - r_lo) + (r_lo + logc_lo)).
 //
 // Constants. invc, logc_hi, logc_lo: tools/gen_log1p_unit_tables.py (200-bit
 // mpmath, rounded to nearest; it prints the range of r). P:
@@ -144,10 +144,9 @@ LOGISTIC_INLINE log_sum<T, A> log1p_unit(batch<T, A> a_hi, batch<T, A> a_lo) noe
   const B logc_hi = lookup<T, T, A>(C::logc_hi, j);
   const B h = logc_hi + r_hi;
   const B h_err = (logc_hi - h) + r_hi;  // Fast2Sum
-  // r_lo / (1 + r_hi) to O(r_lo r_hi^2), and r^2 first: see log1p_core.hpp.
-  const B lo_term = neg_mul_add(r_lo, r_hi, r_lo);
-  const B poly = mul_add(r_hi * r_hi, log_poly<T, A>(r_hi, C::poly), lo_term);
-  return {h, (lookup<T, T, A>(C::logc_lo, j) + h_err) + poly};
+  // r^2 P(r) + r_lo / (1 + r_hi) as r_hi (r_hi P - r_lo) + r_lo: see log1p_core.hpp.
+  const B tail = mul_sub(r_hi, log_poly<T, A>(r_hi, C::poly), r_lo);
+  return {h, h_err + mul_add(r_hi, tail, r_lo + lookup<T, T, A>(C::logc_lo, j))};
 }
 
 // Fast tier: log1p(a) for a in [0, 1] given rounded, itself rounded a few

@@ -1,13 +1,13 @@
 // Internal: the logit kernel, logit(p) = log(p / (1 - p)).
 //
 // Symmetry first: for p > 1/2, q = 1 - p is exact (Sterbenz) and
-// logit(p) = -logit(q), so only q in [0, 1/2] is evaluated. There 1 - q =
-// w_hi + w_lo exactly (Fast2Sum), v = q / (1 - q) in [0, 1] is v_hi = RN(q /
-// w_hi) plus
-//     v_lo = (q - v_hi w_hi - v_hi w_lo) / (1 - q)
-//          = (rho - v_hi w_lo) (1 + v_hi) (1 + O(2^-24)),
-// using 1 / (1 - q) = 1 + v and rho = q - v_hi w_hi exact (fused multiply-add or
-// Dekker). Then logit(q) = log(v_hi + v_lo) by the log core (log1p_core.hpp),
+// logit(p) = -logit(q), so only q in [0, 1/2] is evaluated. There v = q / (1 -
+// q) in [0, 1] is v_hi = RN(q / RN(1 - q)) plus
+//     v_lo = (q - v_hi (1 - q)) / (1 - q) = rho (1 + v_hi) (1 + O(2^-24)),
+// using 1 / (1 - q) = 1 + v and rho = RN(q v_hi + (q - v_hi)), where q - v_hi
+// is exact (Sterbenz, v_hi in [q, 2q]) and the sum, a residual, is rounded
+// once (fused multiply-add, or Dekker's product whose high part cancels
+// exactly). Then logit(q) = log(v_hi + v_lo) by the log core (log1p_core.hpp),
 // which keeps its relative accuracy as v -> 1 (p -> 1/2): there r_hi = v_hi - 1
 // is exact and r_lo = v_lo, whose own error is below 2^-23 |v_lo| and |v_lo| <
 // 2^-12 |log v| (a v_hi close to 1 has few significant bits below 1, so the
@@ -74,13 +74,20 @@ LOGISTIC_INLINE batch<T, A> logit_unfold(logit_half<T, A> h, batch<T, A> y) noex
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> logit_lower(batch<T, A> q) noexcept {
   using B = batch<T, A>;
-  const B one(T(1));
-  const B w_hi = one - q;
-  const B w_lo = (one - w_hi) - q;  // Fast2Sum: exact
-  const B v_hi = divide(q, w_hi);
-  const B rho = residual(v_hi, w_hi, q);
-  const B v_lo = neg_mul_add(v_hi, w_lo, rho) * (one + v_hi);
-  const log_sum<T, A> l = log_core<0>(v_hi, v_lo);
+  const B v_hi = divide(q, B(T(1)) - q);
+  // rho = q - v_hi (1 - q) with the exact 1 - q, as q v_hi + (q - v_hi): the
+  // difference is exact (Sterbenz: v_hi in [q, 2q]) and the sum a residual.
+  const B d = q - v_hi;
+  B rho;
+  if constexpr (has_fused_fma<A>::value) {
+    rho = mul_add(q, v_hi, d);
+  } else {
+    rho = residual(-q, v_hi, d);
+  }
+  // v_lo = rho / (1 - q) = rho (1 + v), and the core takes v_lo 2^-k, where
+  // 2^-k (1 + v_hi) = 2^-k + z.
+  const log_reduction<T, A> red = log_reduce<0>(v_hi);
+  const log_sum<T, A> l = log_core_reduced(red, rho * (red.scale + red.z));
   return l.hi + l.lo;
 }
 
