@@ -15,7 +15,7 @@
 //
 // Contract, logistic::logit(p):
 //   - error below 1 ULP for every p in [0, 1]: float measured over all 2^32
-//     inputs (max 0.53 ULP AVX-512, 0.56 AVX2+FMA, SSE2 see the README),
+//     inputs (max 0.52 ULP AVX-512, 0.56 AVX2+FMA, SSE2 see the README),
 //     double over edge sweeps and 10^7 random inputs against MPFR (max 0.55
 //     ULP); the relative error stays below 1 ULP near p = 1/2 (no
 //     cancellation) and for subnormal p, where logit(p) = log(p);

@@ -11,7 +11,7 @@
 //
 // Contract, logistic::silu (faithful tier):
 //   - error below 2 ULP for every input: float measured over all 2^32 inputs
-//     (max 1.54 ULP AVX-512, 1.56 AVX2+FMA, 1.57 SSE2), double over edge sweeps and 10^7 random
+//     (max 1.54 ULP AVX-512, 1.55 AVX2+FMA, 1.57 SSE2), double over edge sweeps and 10^7 random
 //     inputs against MPFR; subnormal results (x < -91.8 float, -744.4 double)
 //     are computed, not flushed, within 1 ULP;
 //   - silu(+inf) = +inf, silu(x) = x exactly for x > 40 (float) / 45
@@ -40,7 +40,7 @@
 //   - at most 4 ULP wherever the exact result is normal (silu_grad: outside
 //     the window above, where its absolute error is below 2^-24 (float) /
 //     2^-52 (double)): float silu max 3.96 ULP AVX-512, 2.60 AVX2+FMA, 2.44
-//     SSE2; silu_grad 3.33 AVX-512 and AVX2+FMA, 3.60 SSE2 (every float in
+//     SSE2; silu_grad 3.50 AVX-512, 3.45 AVX2+FMA, 3.60 SSE2 (every float in
 //     [-100, 100]; the rest is the faithful tails);
 //   - their main path may produce or read subnormals, so under FTZ/DAZ a
 //     subnormal result (silu of a subnormal x) becomes a zero of the same

@@ -12,11 +12,11 @@
 //
 // Contract, logistic::softplus and logistic::log_sigmoid (faithful tier):
 //   - error below 1 ULP for every input: float measured over all 2^32 inputs
-//     (max 0.78 ULP AVX-512 and AVX2+FMA, at subnormal results, which come
-//     from sigmoid's tail with its second rounding; 0.57 AVX-512, 0.59
-//     AVX2+FMA, 0.61 SSE2 where the result is normal), double over edge sweeps
-//     and 10^7 random inputs against MPFR (max 0.57 ULP normal, 0.75
-//     subnormal); results that are
+//     (max 0.78 ULP AVX2+FMA, 0.77 AVX-512 and SSE2, at subnormal results,
+//     which come from sigmoid's tail with its second rounding; 0.58 AVX-512,
+//     0.61 AVX2+FMA and SSE2 where the result is normal), double over edge sweeps
+//     and 10^7 random inputs against MPFR (max 0.57 ULP normal with FMA, 0.60
+//     SSE2; 0.75 subnormal); results that are
 //     subnormal are computed, never flushed;
 //   - log_sigmoid(x) is exactly -softplus(-x) (the same kernel), so every
 //     statement about softplus(x) holds for -log_sigmoid(-x);
