@@ -141,6 +141,16 @@ LOGISTIC_INLINE batch<T, A> log_poly(batch<T, A> r, const T (&c)[M]) noexcept {
   return p;
 }
 
+// log1p(r_hi + r_lo) - r_hi + t, unrounded: r^2 P(r) + r_lo / (1 + r_hi) to
+// O(r_lo r_hi^2), as r_hi (r_hi P - r_lo) + (r_lo + t). Fused where possible,
+// so that neither r^2 nor r_lo r_hi is rounded on its own, and no intermediate
+// is smaller than r^2. Both log cores end with it (t: their table's low part).
+template <class T, class A, std::size_t M>
+LOGISTIC_INLINE batch<T, A> log1p_tail(batch<T, A> r_hi, batch<T, A> r_lo, const T (&poly)[M],
+                                       batch<T, A> t) noexcept {
+  return mul_add(r_hi, mul_sub(r_hi, log_poly<T, A>(r_hi, poly), r_lo), r_lo + t);
+}
+
 // log(v) = hi + lo, unrounded.
 template <class T, class A>
 struct log_sum {
@@ -211,11 +221,7 @@ LOGISTIC_INLINE log_sum<T, A> log_assemble(const log_reduction<T, A>& red,
   const B t_lo = mul_add(red.k, B(C::ln2_lo), logc_lo);
   const B h = t_hi + r.hi;
   const B h_err = (t_hi - h) + r.hi;  // Fast2Sum
-  // r^2 P(r) + r_lo / (1 + r_hi) to O(r_lo r_hi^2), as r_hi (r_hi P - r_lo) + r_lo:
-  // fused where possible, so that neither r^2 nor r_lo r_hi is rounded on its
-  // own, and no intermediate is smaller than r^2.
-  const B tail = mul_sub(r.hi, log_poly<T, A>(r.hi, C::poly), r.lo);
-  return {h, h_err + mul_add(r.hi, tail, r.lo + t_lo)};
+  return {h, h_err + log1p_tail<T, A>(r.hi, r.lo, C::poly, t_lo)};
 }
 
 // log(2^KOffset (v_hi + v_lo)) from v_hi's reduction and v_lo 2^-k.

@@ -144,9 +144,7 @@ LOGISTIC_INLINE log_sum<T, A> log1p_unit(batch<T, A> a_hi, batch<T, A> a_lo) noe
   const B logc_hi = lookup<T, T, A>(C::logc_hi, j);
   const B h = logc_hi + r_hi;
   const B h_err = (logc_hi - h) + r_hi;  // Fast2Sum
-  // r^2 P(r) + r_lo / (1 + r_hi) as r_hi (r_hi P - r_lo) + r_lo: see log1p_core.hpp.
-  const B tail = mul_sub(r_hi, log_poly<T, A>(r_hi, C::poly), r_lo);
-  return {h, h_err + mul_add(r_hi, tail, r_lo + lookup<T, T, A>(C::logc_lo, j))};
+  return {h, h_err + log1p_tail<T, A>(r_hi, r_lo, C::poly, lookup<T, T, A>(C::logc_lo, j))};
 }
 
 // Fast tier: log1p(a) for a in [0, 1] given rounded, itself rounded a few

@@ -77,6 +77,7 @@ LOGISTIC_INLINE batch<T, A> logit_lower(batch<T, A> q) noexcept {
   const B v_hi = divide(q, B(T(1)) - q);
   // rho = q - v_hi (1 - q) with the exact 1 - q, as q v_hi + (q - v_hi): the
   // difference is exact (Sterbenz: v_hi in [q, 2q]) and the sum a residual.
+  // Fused, q itself enters (not -q, a second NaN of the other sign for NaN p).
   const B d = q - v_hi;
   B rho;
   if constexpr (has_fused_fma<A>::value) {
