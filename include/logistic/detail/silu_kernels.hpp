@@ -3,7 +3,8 @@
 //
 // Both use e = e^-|x| = E (1 + Q) and the compensated reciprocal
 // 1/(1 + e) = y0 (1 + rho) of the faithful sigmoid (sigmoid_reciprocal; an
-// estimate with |rho| < 2^-14 for float on AVX-512, else a division).
+// estimate with |rho| < 2^-14 for float on AVX-512, else a division);
+// silu_grad forms rho's term E Q y0 from RN(E y0), which it needs anyway.
 //
 // silu, faithful. sigma(x) = num y0 + y0 (num u) as in sigmoid_main (num = 1,
 // num u = rho for x >= 0; num = E, num u = E ((1 + Q)(1 + rho) - 1) for
@@ -179,12 +180,32 @@ LOGISTIC_INLINE batch<T, A> silu_faithful(batch<T, A> x) noexcept {
 // silu_grad
 // ---------------------------------------------------------------------------
 
+// 1/(1 + e) = y0 (1 + rho) as in sigmoid_reciprocal, and G = RN(E y0), which
+// silu_grad needs anyway: it stands in for E y0 in rho's term E Q y0, so E Q
+// is never formed (one multiplication less). Its rounding moves rho by at most
+// 2^-24 G |Q| < 2^-30, below rho's own error (2^-29).
+template <class T, class A>
+struct silu_grad_reciprocal {
+  batch<T, A> y0;
+  batch<T, A> rho;
+  batch<T, A> G;
+};
+
+template <class T, class A>
+LOGISTIC_INLINE silu_grad_reciprocal<T, A> silu_grad_reciprocal_of(const exp_parts<T, A>& e) noexcept {
+  using B = batch<T, A>;
+  const B one(T(1));
+  const B y0 = reciprocal_estimate(one + mul_add(e.E, e.Q, e.E));
+  const B G = e.E * y0;
+  return {y0, neg_mul_add(G, e.Q, residual(e.E, y0, one - y0)), G};
+}
+
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> silu_grad_main(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
   const B one(T(1));
   const exp_parts<T, A> e = exp_neg<0>(z);
-  const sigmoid_parts<T, A> r = sigmoid_reciprocal(e);
+  const silu_grad_reciprocal<T, A> r = silu_grad_reciprocal_of(e);
   const auto negative = sign_set(x);  // -0 gives 1/2 through either branch
   // sigma(x) = num y0 (1 + u_a), x sigma(-x) = h (1 + u_b) (h below): u is rho, or
   // (1 + Q)(1 + rho) - 1 for the sigma whose numerator is E (rho Q kept: rho
@@ -198,7 +219,7 @@ LOGISTIC_INLINE batch<T, A> silu_grad_main(batch<T, A> x, batch<T, A> z) noexcep
   // x < 0 (x exact) and h = z G for x >= 0 (G's rounding moves m = 1 + h (1 +
   // u_b) by at most 0.22 of it there, since h <= 0.28). The input is z for
   // x >= 0 and NaN (on AVX-512 NaN is rare and the input may be x itself).
-  const B G = e.E * r.y0;
+  const B G = r.G;
   const B x_in = is_avx512_float<T, A>::value ? x : xsimd::select(negative, x, z);
   const B y_in = xsimd::select(negative, r.y0, G);
   // m_hi = RN(1 + h) by one fused step (near x0 the rounding is that of a tiny
