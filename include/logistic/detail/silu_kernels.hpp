@@ -180,32 +180,18 @@ LOGISTIC_INLINE batch<T, A> silu_faithful(batch<T, A> x) noexcept {
 // silu_grad
 // ---------------------------------------------------------------------------
 
-// 1/(1 + e) = y0 (1 + rho) as in sigmoid_reciprocal, and G = RN(E y0), which
-// silu_grad needs anyway: it stands in for E y0 in rho's term E Q y0, so E Q
-// is never formed (one multiplication less). Its rounding moves rho by at most
-// 2^-24 G |Q| < 2^-30, below rho's own error (2^-29).
-template <class T, class A>
-struct silu_grad_reciprocal {
-  batch<T, A> y0;
-  batch<T, A> rho;
-  batch<T, A> G;
-};
-
-template <class T, class A>
-LOGISTIC_INLINE silu_grad_reciprocal<T, A> silu_grad_reciprocal_of(const exp_parts<T, A>& e) noexcept {
-  using B = batch<T, A>;
-  const B one(T(1));
-  const B y0 = reciprocal_estimate(one + mul_add(e.E, e.Q, e.E));
-  const B G = e.E * y0;
-  return {y0, neg_mul_add(G, e.Q, residual(e.E, y0, one - y0)), G};
-}
-
 template <class T, class A>
 LOGISTIC_INLINE batch<T, A> silu_grad_main(batch<T, A> x, batch<T, A> z) noexcept {
   using B = batch<T, A>;
   const B one(T(1));
   const exp_parts<T, A> e = exp_neg<0>(z);
-  const silu_grad_reciprocal<T, A> r = silu_grad_reciprocal_of(e);
+  // 1/(1 + e) = y0 (1 + rho) as in sigmoid_reciprocal, except that rho's term
+  // E Q y0 is G Q with G = RN(E y0), which is needed below anyway (E Q is never
+  // formed): G's rounding moves rho by at most 2^-24 G |Q| < 2^-30, below
+  // rho's own error (2^-29).
+  const B y0 = reciprocal_estimate(one + mul_add(e.E, e.Q, e.E));
+  const B G = e.E * y0;
+  const B rho = neg_mul_add(G, e.Q, residual(e.E, y0, one - y0));
   const auto negative = sign_set(x);  // -0 gives 1/2 through either branch
   // sigma(x) = num y0 (1 + u_a), x sigma(-x) = h (1 + u_b) (h below): u is rho, or
   // (1 + Q)(1 + rho) - 1 for the sigma whose numerator is E (rho Q kept: rho
@@ -213,15 +199,14 @@ LOGISTIC_INLINE batch<T, A> silu_grad_main(batch<T, A> x, batch<T, A> z) noexcep
   //     v = (1 + u_a)(1 + u_b) - 1 = (1 + rho)^2 (1 + Q) - 1   (rho^2 dropped)
   // are needed below.
   const B one_q = one + e.Q;
-  const B u_a = mul_add_where(negative, r.rho, one_q, e.Q);
-  const B v = mul_add(r.rho + r.rho, one_q, e.Q);
+  const B u_a = mul_add_where(negative, rho, one_q, e.Q);
+  const B v = mul_add(rho + rho, one_q, e.Q);
   // G = RN(E y0) ~ sigma(-|x|). x sigma(-x) = h (1 + u_b) with h = x y0 for
   // x < 0 (x exact) and h = z G for x >= 0 (G's rounding moves m = 1 + h (1 +
   // u_b) by at most 0.22 of it there, since h <= 0.28). The input is z for
   // x >= 0 and NaN (on AVX-512 NaN is rare and the input may be x itself).
-  const B G = r.G;
   const B x_in = is_avx512_float<T, A>::value ? x : xsimd::select(negative, x, z);
-  const B y_in = xsimd::select(negative, r.y0, G);
+  const B y_in = xsimd::select(negative, y0, G);
   // m_hi = RN(1 + h) by one fused step (near x0 the rounding is that of a tiny
   // m, so its absolute error stays tiny), and then
   //     (1 + u_a) m - m_hi = u_a (m_hi - h) + h v = u_a + h v
@@ -238,11 +223,11 @@ LOGISTIC_INLINE batch<T, A> silu_grad_main(batch<T, A> x, batch<T, A> z) noexcep
   }
   // g = num y0 exactly: y0 itself for x >= 0, G + RN(E y0 - G) for x < 0.
   product<T, A> g;
-  g.hi = xsimd::select(negative, G, r.y0);
+  g.hi = xsimd::select(negative, G, y0);
   if constexpr (has_fused_fma<A>::value) {
-    g.lo = mul_sub_where_else_zero(negative, e.E, r.y0, G);
+    g.lo = mul_sub_where_else_zero(negative, e.E, y0, G);
   } else {
-    g.lo = xsimd::select(negative, two_prod(e.E, r.y0).lo, B(T(0)));
+    g.lo = xsimd::select(negative, two_prod(e.E, y0).lo, B(T(0)));
   }
   // NaN: several NaNs are in flight here (the cores' tables see its bits), so
   // on NEON the result is made z + z (see nan_as_quiet_input).
