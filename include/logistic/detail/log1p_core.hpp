@@ -194,7 +194,9 @@ LOGISTIC_INLINE log_reduction<T, A> log_reduce(batch<T, A> v_hi) noexcept {
           tmp >> (mantissa - table_bits)};
 }
 
-// r_hi + r_lo = z invc - 1 + v_lo 2^-k invc, given v_lo 2^-k.
+// r_hi + r_lo = z invc - 1 + v_lo 2^-k invc, given v_lo 2^-k = a b, where b
+// is known early (logit: 2^-k + z) and a late (the quotient's residual): b
+// invc is formed while a is computed, so that a is one multiply-add from r_lo.
 template <class T, class A>
 struct log_argument {
   batch<T, A> hi;
@@ -203,10 +205,10 @@ struct log_argument {
 
 template <class T, class A>
 LOGISTIC_INLINE log_argument<T, A> log_reduced_argument(const log_reduction<T, A>& red,
-                                                        batch<T, A> invc,
-                                                        batch<T, A> v_lo_scaled) noexcept {
+                                                        batch<T, A> invc, batch<T, A> a,
+                                                        batch<T, A> b) noexcept {
   const product<T, A> p = two_prod(red.z, invc);
-  return {p.hi - batch<T, A>(T(1)), mul_add(v_lo_scaled, invc, p.lo)};
+  return {p.hi - batch<T, A>(T(1)), mul_add(a, b * invc, p.lo)};
 }
 
 // H + L from the reduced argument and the table's logc (see the top).
@@ -224,19 +226,19 @@ LOGISTIC_INLINE log_sum<T, A> log_assemble(const log_reduction<T, A>& red,
   return {h, h_err + log1p_tail<T, A>(r.hi, r.lo, C::poly, t_lo)};
 }
 
-// log(2^KOffset (v_hi + v_lo)) from v_hi's reduction and v_lo 2^-k.
+// log(2^KOffset (v_hi + v_lo)) from v_hi's reduction and v_lo 2^-k = a b.
 template <class T, class A>
-LOGISTIC_INLINE log_sum<T, A> log_core_reduced(const log_reduction<T, A>& red,
-                                               batch<T, A> v_lo_scaled) noexcept {
+LOGISTIC_INLINE log_sum<T, A> log_core_reduced(const log_reduction<T, A>& red, batch<T, A> a,
+                                               batch<T, A> b) noexcept {
   const batch<T, A> invc = lookup<T, T, A>(log_table<T, A>::invc, red.index);
-  return log_assemble(red, log_reduced_argument(red, invc, v_lo_scaled));
+  return log_assemble(red, log_reduced_argument(red, invc, a, b));
 }
 
 // log(2^KOffset (v_hi + v_lo)).
 template <int KOffset, class T, class A>
 LOGISTIC_INLINE log_sum<T, A> log_core(batch<T, A> v_hi, batch<T, A> v_lo) noexcept {
   const log_reduction<T, A> red = log_reduce<KOffset>(v_hi);
-  return log_core_reduced(red, v_lo * red.scale);
+  return log_core_reduced(red, v_lo, red.scale);
 }
 
 }  // namespace detail

@@ -85,10 +85,10 @@ LOGISTIC_INLINE batch<T, A> logit_lower(batch<T, A> q) noexcept {
   } else {
     rho = residual(-q, v_hi, d);
   }
-  // v_lo = rho / (1 - q) = rho (1 + v), and the core takes v_lo 2^-k, where
-  // 2^-k (1 + v_hi) = 2^-k + z.
+  // v_lo = rho / (1 - q) = rho (1 + v), and the core takes v_lo 2^-k as rho
+  // times 2^-k (1 + v_hi) = 2^-k + z (known before rho).
   const log_reduction<T, A> red = log_reduce<0>(v_hi);
-  const log_sum<T, A> l = log_core_reduced(red, rho * (red.scale + red.z));
+  const log_sum<T, A> l = log_core_reduced(red, rho, red.scale + red.z);
   return l.hi + l.lo;
 }
 
