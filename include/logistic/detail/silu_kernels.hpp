@@ -202,7 +202,7 @@ LOGISTIC_INLINE batch<T, A> silu_grad_main(batch<T, A> x, batch<T, A> z) noexcep
   // are needed below.
   const B one_q = one + e.Q;
   const B u_a = mul_add_where(negative, rho, one_q, e.Q);
-  const B v = mul_add(rho + rho, one_q, e.Q);
+  const B v = mul_add(rho, one_q + one_q, e.Q);  // 2 (1 + Q) is ready before rho
   // G = RN(E y0) ~ sigma(-|x|). x sigma(-x) = h (1 + u_b) with h = x y0 for
   // x < 0 (x exact) and h = z G for x >= 0 (G's rounding moves m = 1 + h (1 +
   // u_b) by at most 0.22 of it there, since h <= 0.28). The input is z for
