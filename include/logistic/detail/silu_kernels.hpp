@@ -122,7 +122,8 @@ LOGISTIC_INLINE batch<T, A> silu_main(batch<T, A> x, batch<T, A> z) noexcept {
   if constexpr (reciprocal_is_estimate<T, A>::value) {
     // Masked instructions: x (num u) = z (sign(x) num u), num u as in sigmoid_main.
     // z y0 first: it need not wait for rho, so that after rho the chain is as
-    // long as sigmoid's (3 % less time than z (y0 (sign(x) num u))).
+    // long as sigmoid's (1-3 % less time than z (y0 (sign(x) num u)) in
+    // same-process runs, within this machine's noise).
     const sigmoid_parts<T, A> s = sigmoid_reciprocal(e);
     const B w = mul_where_else(negative, x, e.E, z);
     const B signed_num_u = negated_mul_add_where(negative, s.rho, s.e_hi, s.EQ);
